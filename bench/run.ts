@@ -15,11 +15,14 @@ export type BenchResult = {
 
 export type BenchModule = { run(args: string[]): Promise<BenchResult> };
 
+/** Files in bench/ that are plumbing, not benchmarks. */
+const notBenchmarks = new Set(["run.ts", "command.ts"]);
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 function available(): string[] {
   return readdirSync(here)
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && file !== "run.ts")
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !notBenchmarks.has(file))
     .map((file) => file.slice(0, -3))
     .sort();
 }

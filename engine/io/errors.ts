@@ -18,8 +18,11 @@ export const ErrorCode = {
   deviceClosed: "SSMS_ERR_DEVICE_CLOSED",
   catalogConflict: "SSMS_ERR_CATALOG_CONFLICT",
   catalogUnavailable: "SSMS_ERR_CATALOG_UNAVAILABLE",
+  outboxUnavailable: "SSMS_ERR_OUTBOX_UNAVAILABLE",
   unauthorized: "SSMS_ERR_UNAUTHORIZED",
   simulationLimit: "SSMS_ERR_SIMULATION_LIMIT",
+  handlerFailed: "SSMS_ERR_HANDLER_FAILED",
+  messageInvalid: "SSMS_ERR_MESSAGE_INVALID",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -17,7 +17,8 @@
 //   programmer error.
 // - `truncatePrefix(offset)` drops bytes before `offset` (space reclaim after compaction);
 //   `truncateTail(offset)` cuts bytes from `offset` on (recovery of a torn tail) and is durable
-//   when it returns.
+//   when it returns. Either may be called while flushes are pending: their callbacks still come,
+//   in order, and bytes that were cut never count as durable.
 // Implementations: LogDeviceMemory (engine/io), LogDeviceFile (engine/io/node), LogDeviceSim (sim).
 
 export interface LogDevice {
