@@ -18,8 +18,12 @@ import type { Random } from "../engine/io/random.ts";
 export type LogDeviceSimOptions = {
   clock: Clock;
   random: Random;
-  /** Time from a flush request to its completion: a constant, or drawn per flush. */
-  flushLatencyUs: number | ((random: Random) => number);
+  /**
+   * Time from a flush request to its completion: a constant, or drawn per flush. A function also
+   * gets the bytes this flush makes durable (appended since the previous flush request), so a
+   * tier can charge for size (throughput caps, requests per object block).
+   */
+  flushLatencyUs: number | ((random: Random, bytes: number) => number);
   /**
    * Chance that a crash leaves a torn tail when unflushed bytes exist; otherwise the tail is lost
    * or kept in part, equally likely. Default 1/3, so all three outcomes are equally likely.
@@ -47,7 +51,7 @@ export class LogDeviceSim implements LogDevice {
   private readonly store = new LogDeviceMemory();
   private readonly clock: Clock;
   private readonly random: Random;
-  private readonly flushLatencyUs: number | ((random: Random) => number);
+  private readonly flushLatencyUs: number | ((random: Random, bytes: number) => number);
   private readonly tornWriteChance: number;
   private durableOffset = 0;
   /** Flushes in request order; completions advance `flushHead`. */
@@ -72,7 +76,7 @@ export class LogDeviceSim implements LogDevice {
 
   flush(callback: (error: Error | null) => void): void {
     const latency = this.flushLatencyUs;
-    const latencyUs = typeof latency === "number" ? latency : latencyCheck(latency(this.random));
+    const latencyUs = typeof latency === "number" ? latency : latencyCheck(latency(this.random, this.flushBytes()));
     const nowUs = this.clock.nowUs();
     // Never complete before an earlier flush: a fast flush waits behind a slow one.
     const completionUs = Math.max(nowUs + latencyUs, this.lastCompletionUs);
@@ -119,28 +123,37 @@ export class LogDeviceSim implements LogDevice {
     this.store.close();
   }
 
+  /** Bytes a flush requested now would add to the durable prefix or to the pending flushes. */
+  private flushBytes(): number {
+    const pending = this.flushes.length > this.flushHead ? this.flushes[this.flushes.length - 1]!.target : 0;
+    return Math.max(0, this.store.end() - Math.max(pending, this.durableOffset, this.store.begin()));
+  }
+
   /** Flushes requested and not yet completed. */
   flushesPending(): number {
     return this.flushes.length - this.flushHead;
   }
 
-  /** Crashes the device; afterwards it acts as the reopened device. */
-  crash(): LogDeviceCrash {
+  /**
+   * Crashes the device; afterwards it acts as the reopened device. `outcome` forces what happens
+   * to an unflushed tail (a torn-write fault); by default it is drawn as described above.
+   */
+  crash(outcome?: LogDeviceCrash["outcome"]): LogDeviceCrash {
     for (let i = this.flushHead; i < this.flushes.length; i++) this.clock.timerCancel(this.flushes[i]!.timer);
     this.flushes.length = 0;
     this.flushHead = 0;
     // Bytes below begin are gone whatever happens; only [max(durable, begin), end) is at risk.
     const safeEnd = Math.max(this.durableOffset, this.store.begin());
     const unflushedBytes = this.store.end() - safeEnd;
-    const result = this.tailDamage(safeEnd, unflushedBytes);
+    const result = this.tailDamage(safeEnd, unflushedBytes, outcome);
     this.durableOffset = this.store.end();
     return result;
   }
 
-  private tailDamage(safeEnd: number, unflushedBytes: number): LogDeviceCrash {
+  private tailDamage(safeEnd: number, unflushedBytes: number, forced: LogDeviceCrash["outcome"] | undefined): LogDeviceCrash {
     const random = this.random;
     if (unflushedBytes === 0) return { outcome: "lost", unflushedBytes, keptBytes: 0, garbledBytes: 0 };
-    if (random.chance(this.tornWriteChance)) {
+    if (forced === "torn" || (forced === undefined && random.chance(this.tornWriteChance))) {
       const keptBytes = random.intRange(1, unflushedBytes);
       const garbledBytes = random.intRange(1, Math.min(keptBytes, garbledBytesMax));
       const garbleAt = safeEnd + keptBytes - garbledBytes;
@@ -151,7 +164,8 @@ export class LogDeviceSim implements LogDevice {
       this.store.append(garbled);
       return { outcome: "torn", unflushedBytes, keptBytes, garbledBytes };
     }
-    const keptBytes = random.chance(0.5) ? 0 : random.intRange(1, unflushedBytes);
+    const lost = forced === undefined ? random.chance(0.5) : forced === "lost";
+    const keptBytes = lost ? 0 : random.intRange(1, unflushedBytes);
     this.store.truncateTail(safeEnd + keptBytes);
     return { outcome: keptBytes === 0 ? "lost" : "partial", unflushedBytes, keptBytes, garbledBytes: 0 };
   }
