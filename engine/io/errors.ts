@@ -23,6 +23,7 @@ export const ErrorCode = {
   simulationLimit: "SSMS_ERR_SIMULATION_LIMIT",
   handlerFailed: "SSMS_ERR_HANDLER_FAILED",
   messageInvalid: "SSMS_ERR_MESSAGE_INVALID",
+  nodeDown: "SSMS_ERR_NODE_DOWN",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
