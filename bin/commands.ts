@@ -26,6 +26,14 @@ export const commands = {
     summary: "time the pi computation on this machine (calibrate pi)",
     load: () => import("../experiments/commands/calibrate.ts"),
   },
+  vopr: {
+    summary: "simulation testing: random clusters, workloads and fault schedules checked against invariants",
+    load: () => import("../experiments/commands/vopr.ts"),
+  },
+  cluster: {
+    summary: "a live cluster on this machine: up --nodes N --dir DIR, status, down, calibrate",
+    load: () => import("../live/cluster/cluster-command.ts"),
+  },
   bench: {
     summary: "run one benchmark (its last output line is JSON)",
     load: () => import("../bench/command.ts"),

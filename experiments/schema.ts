@@ -176,6 +176,13 @@ export const outputsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const pricingSchema = Type.Object(
+  {
+    utilisation: Type.Optional(numberIn(0.001, 1, 0.1, "fraction of the month the system runs at the measured load; scales usage-priced lines (blob requests, GB-s, bytes moved), never provisioned ones (default 1: peak all month)")),
+  },
+  { additionalProperties: false, description: "how the run's usage is priced per month" },
+);
+
 /** Longest run a config may ask for: 30 days of virtual time. */
 export const durationSMax = 30 * 86_400;
 
@@ -198,6 +205,7 @@ export const experimentSchema = Type.Object(
     faults: Type.Optional(faultsSchema),
     sweep: Type.Optional(sweepSchema),
     outputs: Type.Optional(outputsSchema),
+    pricing: Type.Optional(pricingSchema),
   },
   { additionalProperties: false },
 );
@@ -210,6 +218,7 @@ export type Placement = Static<typeof placementSchema>;
 export type Objective = Static<typeof objectiveSchema>;
 export type Faults = Static<typeof faultsSchema>;
 export type Sweep = Static<typeof sweepSchema>;
+export type Pricing = Static<typeof pricingSchema>;
 
 /** The run length in integer microseconds (the simulator's time unit). */
 export function experimentDurationUs(experiment: Pick<Experiment, "durationS">): number {

@@ -13,6 +13,7 @@ import type { WorkloadContext, WorkloadDriver } from "./driver.ts";
 import { monitoringDriver, type MonitoringDriverOptions } from "./monitoring/monitoring-driver.ts";
 import { piChainDriver, type PiChainDriverOptions } from "./pi-chain/pi-chain-driver.ts";
 import { streamPipelineDriver, type StreamPipelineDriverOptions } from "./stream-pipeline/stream-driver.ts";
+import { syntheticDriver, type SyntheticDriverOptions } from "./synthetic.ts";
 import { travelSagaDriver, type TravelSagaDriverOptions } from "./travel-saga/saga-driver.ts";
 
 export type { ArrivalSource, Completion, MessageCost, PlacementHint, WorkloadContext, WorkloadDriver } from "./driver.ts";
@@ -23,6 +24,7 @@ export type WorkloadTuning = {
   readonly "travel-saga"?: TravelSagaDriverOptions;
   readonly "stream-pipeline"?: StreamPipelineDriverOptions;
   readonly monitoring?: MonitoringDriverOptions;
+  readonly synthetic?: SyntheticDriverOptions;
 };
 
 type Builders = {
@@ -34,6 +36,7 @@ const builders: Builders = {
   "travel-saga": (config, context, tuning) => travelSagaDriver(config, context, tuning["travel-saga"]),
   "stream-pipeline": (config, context, tuning) => streamPipelineDriver(config, context, tuning["stream-pipeline"]),
   monitoring: (config, context, tuning) => monitoringDriver(config, context, tuning.monitoring),
+  synthetic: (config, context, tuning) => syntheticDriver(config, context, tuning.synthetic),
 };
 
 /** The kinds that have a driver, in a fixed order. */

@@ -8,7 +8,8 @@ import { crc32, frameBodyBytesMax, frameHeaderBytes } from "../io/frame.ts";
 
 assert(frameHeaderBytes === 8, "FrameBuffer writes the 8-byte header of engine/io/frame.ts");
 
-const capacityBytesInitial = 256 * 1024;
+// Small to start: a simulation runs a thousand DARQs, and the buffer grows on demand.
+const capacityBytesInitial = 64 * 1024;
 
 export class FrameBuffer {
   bytes = new Uint8Array(capacityBytesInitial);
@@ -48,6 +49,19 @@ export class FrameBuffer {
   take(): Uint8Array {
     assert(this.frameAt === -1, "take inside an open frame");
     const out = this.bytes.slice(0, this.used);
+    this.used = 0;
+    this.frames = 0;
+    return out;
+  }
+
+  /**
+   * The complete frames as a view into the buffer (no copy, no allocation of bytes), and the
+   * buffer emptied for reuse: valid only until the next frameBegin. For appending to a log
+   * device, whose append copies (engine/io/log-device.ts).
+   */
+  takeView(): Uint8Array {
+    assert(this.frameAt === -1, "take inside an open frame");
+    const out = this.bytes.subarray(0, this.used);
     this.used = 0;
     this.frames = 0;
     return out;

@@ -194,7 +194,8 @@ export class GroupCommit {
     this.timerSoon = false;
     batch.lsnEnd = this.hooks.lsnNext();
     if (this.buffer.frames > 0) {
-      batch.byteStart = this.device.append(this.buffer.take());
+      // A view, not a copy: the device copies on append (engine/io/log-device.ts).
+      batch.byteStart = this.device.append(this.buffer.takeView());
       batch.byteEnd = this.device.end();
     }
     this.inflight.push(batch);

@@ -7,7 +7,9 @@
 // again (their first copy may have lost its ack), but only once that first copy is durable: a
 // duplicate of a durable message is acked at once, one of a pending message with the batch.
 
+import { coverageMark } from "../io/coverage.ts";
 import { ErrorCode } from "../io/errors.ts";
+import { plantedBugs } from "../io/planted-bugs.ts";
 import { err, ok, type Result } from "../io/result.ts";
 import type { Address, Transport } from "../io/transport.ts";
 import type { DarqConfig } from "./darq-config.ts";
@@ -64,6 +66,8 @@ export class Inbox {
       this.stats.enqueued++;
     } else {
       this.stats.duplicates++;
+      coverageMark("darq.dedup.enqueueDuplicate");
+      if (plantedBugs.dedupOff) this.append(batch, logical, `${producer}~dup${this.state.lsnNext}`, false, 1, body);
     }
     batch.durableDone.push(done);
     this.commit.added();
@@ -101,6 +105,7 @@ export class Inbox {
       const arrival = arrivalClassify(source, seq);
       if (arrival === Arrival.duplicate) {
         this.stats.dataDuplicates++;
+        coverageMark("darq.dedup.dataDuplicate");
         continue;
       }
       if (arrival === Arrival.gap) {

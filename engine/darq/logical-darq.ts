@@ -137,8 +137,12 @@ export function consumeApply(state: DarqState, logical: LogicalDarq, lsn: Lsn): 
 }
 
 export function selfApply(state: DarqState, logical: LogicalDarq, lsn: Lsn, body: Uint8Array): void {
-  logical.selves.push(lsn, body);
-  state.liveBytes += body.length;
+  // A SELF record may stay unconsumed for a long time; if it is a small view into a large buffer
+  // (an encoder's shared output buffer), keeping it would pin that whole buffer, so keep a copy.
+  // (A copy by hand: Node's Buffer.slice is a view, not a copy.)
+  const kept = body.byteLength * 16 < body.buffer.byteLength ? new Uint8Array(body) : body;
+  logical.selves.push(lsn, kept);
+  state.liveBytes += kept.length;
 }
 
 /** Adds an IN entry and records its (from, seq) in the matching dedup table. */

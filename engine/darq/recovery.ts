@@ -8,9 +8,11 @@
 // being unconsumed, LSNs following on), pairing the check before append with one after replay.
 
 import { assert } from "../io/assert.ts";
+import { coverageMark } from "../io/coverage.ts";
 import { ErrorCode, SsmsError } from "../io/errors.ts";
 import { type FrameScan, framesScan } from "../io/frame.ts";
 import type { LogDevice } from "../io/log-device.ts";
+import { plantedBugs } from "../io/planted-bugs.ts";
 import { checkpointBeginLoad, checkpointPartLoad } from "./checkpoint.ts";
 import {
   consumeApply, type DarqState, hostApply, inApply, outApply, pairDeclareApply, registerApply, selfApply,
@@ -72,7 +74,9 @@ export function recover(device: LogDevice, state: DarqState): RecoveryReport {
   const validEnd = phase === 3 ? skippedFrom : scan.validEnd;
   const bytesCut = device.end() - validEnd;
   if (bytesCut > 0) device.truncateTail(validEnd);
+  if (bytesCut > 0) coverageMark("darq.recovery.tornTailCut");
   pairsCheck(state);
+  if (plantedBugs.dedupNotRecovered) for (const logical of state.byName.values()) logical.producers.producers.clear();
   return { validEnd, torn: scan.torn, frames: scan.frames, bytesCut, fromCheckpoint };
 }
 

@@ -8,6 +8,7 @@
 // to something else, and conflicts. Listing the same LSN twice in one step also conflicts. The
 // processor's own SELF messages may be consumed while still pending (snapshot after snapshot).
 
+import { coverageMark } from "../io/coverage.ts";
 import { ErrorCode } from "../io/errors.ts";
 import { frameBodyBytesMax } from "../io/frame.ts";
 import { err, type Err } from "../io/result.ts";
@@ -34,6 +35,7 @@ export function stepValidate(
 ): Err | null {
   const where = `step of logical DARQ '${logical.name}'`;
   if (step.incarnation !== logical.incarnation) {
+    coverageMark("darq.fencing.staleStepRefused");
     return err(ErrorCode.stepStaleIncarnation,
       `${where} has incarnation ${step.incarnation}, but the current one is ${logical.incarnation}: ` +
       "a newer processor registered; this one must stop");

@@ -3,7 +3,8 @@
 // Offsets are absolute byte positions that grow forever; truncating the prefix does not renumber.
 // Contract (every implementation, checked by log-device.contract.ts):
 // - `append(bytes)` adds bytes at the tail and returns the offset where they start. Appended
-//   bytes are readable at once but not durable.
+//   bytes are readable at once but not durable. The device copies them: the caller may reuse
+//   `bytes` as soon as append returns.
 // - `flush(callback)` makes every byte appended before the call durable, then calls
 //   `callback(null)`; on a device failure it calls `callback(error)` and nothing is promised.
 //   The callback may run synchronously inside `flush` (memory device) or later (file, sim);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { svgToPng } from "../../viz/png.ts";
 import { exitBadInput, exitFailed, exitOk, messageOf, parseCommandArgs, processIo, type CommandIo, type CommandSpec } from "../runner/cli.ts";
 import { projectRoot } from "../runner/executors.ts";
+import { paperClaimsMarkdown } from "../runner/paper-claims.ts";
 import { paperFigureBuilder } from "../runner/paper-figures.ts";
 import { runExperiment } from "../runner/run-experiment.ts";
 import { runRequestOf } from "./run.ts";
@@ -28,11 +29,12 @@ const spec: CommandSpec = {
 };
 
 /** Runs one paper config and draws its figure; returns the exit code for this figure. */
-async function drawOne(name: string, configPath: string, outDir: string, values: Readonly<Record<string, string | boolean | undefined>>, io: CommandIo): Promise<number> {
+async function drawOne(name: string, configPath: string, outDir: string, values: Readonly<Record<string, string | boolean | undefined>>, io: CommandIo, runDirs: Map<string, string>): Promise<number> {
   const request = runRequestOf({ ...values, out: values["results"] }, configPath, ["figures"], io);
   if (typeof request === "number") return request;
   const report = await runExperiment(request, io);
   if (report.runDir === undefined) return report.exitCode;
+  runDirs.set(name, report.runDir);
   try {
     const svg = paperFigureBuilder(name)(report.runDir);
     writeFileSync(join(outDir, `${name}.svg`), svg);
@@ -62,9 +64,20 @@ export async function main(args: string[], io: CommandIo = processIo): Promise<n
   }
   mkdirSync(outDir, { recursive: true });
   let exitCode = exitOk;
+  const runDirs = new Map<string, string>();
   for (const name of names) {
-    const code = await drawOne(name, join(paperDir, `${name}.json`), outDir, { ...parsed.values, results: text("results") ?? "results" }, io);
+    const code = await drawOne(name, join(paperDir, `${name}.json`), outDir, { ...parsed.values, results: text("results") ?? "results" }, io, runDirs);
     exitCode = Math.max(exitCode, code);
+  }
+  // The claims page is generated from the same runs as the figures (paper-claims.ts).
+  if (runDirs.has("figure-3") || runDirs.has("figure-4")) {
+    try {
+      writeFileSync(join(outDir, "README.md"), paperClaimsMarkdown(runDirs));
+      if (parsed.values["quiet"] !== true) io.out(`wrote ${join(outDir, "README.md")}\n`);
+    } catch (cause) {
+      io.err(`claims page: ${messageOf(cause)}\n`);
+      exitCode = Math.max(exitCode, exitFailed);
+    }
   }
   return exitCode;
 }

@@ -1,6 +1,7 @@
 // `ssms replay <manifest.json | run-dir | fault-schedule.jsonl>`: re-runs a recorded run (same
 // config, seed, executor and fault schedule) and checks the fingerprints match; exit 1 with the
-// first difference when they do not. The logic is in experiments/runner/replay-run.ts.
+// first difference when they do not. The logic is in experiments/runner/replay-run.ts; VOPR files
+// (a header line naming the seed and case, then the schedule) go to ./vopr-replay.ts.
 
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -8,14 +9,16 @@ import { basename, dirname, join } from "node:path";
 import { exitBadInput, parseCommandArgs, positiveInteger, processIo, type CommandIo, type CommandSpec } from "../runner/cli.ts";
 import { parseExecutorRef } from "../runner/executors.ts";
 import { replayManifest, replaySchedule, type ReplaySelection } from "../runner/replay-run.ts";
+import { isVoprFile, voprReplay } from "./vopr-replay.ts";
 
 const spec: CommandSpec = {
   synopsis: "replay <manifest.json | run-dir | fault-schedule.jsonl> [options]",
   summary:
     "Re-runs a recorded run with the same config, seed, executor and fault schedule and checks that every\n" +
     "point reproduces its fingerprint (and a failed point its failure). A schedule outside a run directory\n" +
-    "is replayed against --config twice, and the two fingerprints must agree. Exit 0 reproduced, 1 differs,\n" +
-    "2 bad input.",
+    "is replayed against --config twice, and the two fingerprints must agree. A VOPR file (written by\n" +
+    "'ssms vopr') reruns its case and must reproduce its fingerprint and violated invariants. Exit 0\n" +
+    "reproduced, 1 differs, 2 bad input.",
   options: {
     point: { type: "string", value: "I", description: "replay only grid point I (0-based)" },
     replication: { type: "string", value: "R", description: "replay only replication R (0-based)" },
@@ -51,6 +54,7 @@ export async function main(args: string[], io: CommandIo = processIo): Promise<n
     io.err(`ssms replay: ${target} does not exist\n`);
     return exitBadInput;
   }
+  if (target.endsWith(".jsonl") && isVoprFile(target)) return voprReplay(target, "replay", io, quiet);
   if (target.endsWith(".jsonl")) {
     const executor = typeof parsed.values["executor"] === "string" ? parseExecutorRef(parsed.values["executor"]) : undefined;
     if (executor !== undefined && !executor.ok) {

@@ -25,7 +25,7 @@ export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 const registry: Readonly<Record<RunMode, ExecutorRef | undefined>> = {
   sim: { module: "sim/cluster/point-executor.ts", exportName: "executePointSim" },
-  live: undefined,
+  live: { module: "live/cluster/point-executor.ts", exportName: "executePointLive" },
 };
 
 /** `module#export`, the form used on the command line and in manifests. */

@@ -7,6 +7,7 @@ import { aggregateCostThroughput } from "../../viz/replications.ts";
 import { costThroughputSvg } from "../../viz/cost-throughput.ts";
 import { costThroughputRuns, readManifest, readText, timeseriesFigures } from "../results/figures.ts";
 import { parseCsv } from "../results/tables.ts";
+import { figure3Svg, figure4Svg } from "./paper-figure-builders.ts";
 
 /** Draws one figure (SVG text) from a finished run directory. */
 export type PaperFigureBuilder = (runDir: string) => string;
@@ -28,12 +29,17 @@ function timeseriesFigure(runDir: string): string {
 export const figureBuilders = {
   "cost-throughput": costThroughputFigure,
   timeseries: timeseriesFigure,
+  "paper-figure-3": figure3Svg,
+  "paper-figure-4": figure4Svg,
 } satisfies Record<string, PaperFigureBuilder>;
 
 export type FigureBuilderName = keyof typeof figureBuilders;
 
 /** Builder per paper config (file name without .json); a config not listed gets cost-throughput. */
-export const paperFigures: Readonly<Record<string, FigureBuilderName>> = {};
+export const paperFigures: Readonly<Record<string, FigureBuilderName>> = {
+  "figure-3": "paper-figure-3",
+  "figure-4": "paper-figure-4",
+};
 
 export function paperFigureBuilder(name: string): PaperFigureBuilder {
   return figureBuilders[paperFigures[name] ?? "cost-throughput"];

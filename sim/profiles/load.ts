@@ -32,13 +32,31 @@ export type LoadOptions = {
 
 const documents = new Map<string, CloudProfileDocument>();
 const profiles = new Map<string, CloudProfile>();
+/** Profiles added at run time (a machine calibrated by `ssms cluster calibrate`), by name. */
+const registered = new Map<string, unknown>();
+
+/**
+ * Makes a profile document loadable by `name` in this process, as a bundled one is (experiment
+ * configs name profiles, never paths). Validated now; throws like loading a bad file would.
+ */
+export function cloudProfileRegister(name: string, json: unknown): void {
+  if (Object.hasOwn(bundled, name)) throw new SsmsError(ErrorCode.argumentInvalid, `cloud profile '${name}' is bundled and cannot be replaced`);
+  parseCloudProfile(json, name);
+  registered.set(name, json);
+  documents.delete(name);
+  profiles.delete(name);
+}
+
+function known(name: string): boolean {
+  return Object.hasOwn(bundled, name) || registered.has(name);
+}
 
 /** Loads, validates and freezes a profile by bundled name or by file path. */
 export function loadCloudProfile(nameOrPath: string, options: LoadOptions = {}): CloudProfile {
   const cached = profiles.get(nameOrPath);
   if (cached !== undefined) return cached;
   const profile = deepFreeze(plainOf(loadCloudProfileDocument(nameOrPath, options)));
-  if (Object.hasOwn(bundled, nameOrPath)) profiles.set(nameOrPath, profile);
+  if (known(nameOrPath)) profiles.set(nameOrPath, profile);
   return profile;
 }
 
@@ -46,9 +64,9 @@ export function loadCloudProfile(nameOrPath: string, options: LoadOptions = {}):
 export function loadCloudProfileDocument(nameOrPath: string, options: LoadOptions = {}): CloudProfileDocument {
   const cached = documents.get(nameOrPath);
   if (cached !== undefined) return cached;
-  const json = Object.hasOwn(bundled, nameOrPath) ? bundled[nameOrPath] : readProfileFile(nameOrPath, options);
+  const json = Object.hasOwn(bundled, nameOrPath) ? bundled[nameOrPath] : registered.has(nameOrPath) ? registered.get(nameOrPath) : readProfileFile(nameOrPath, options);
   const document = parseCloudProfile(json, nameOrPath);
-  if (Object.hasOwn(bundled, nameOrPath)) documents.set(nameOrPath, document);
+  if (known(nameOrPath)) documents.set(nameOrPath, document);
   return document;
 }
 

@@ -1,0 +1,197 @@
+// Measuring this machine for the simulator (`ssms cluster calibrate`): what a live cluster's
+// steps cost here, so a simulation with the calibrated profile predicts a live run.
+//
+//   fsync        LogDeviceFile: append a 512-byte record, flush (write + fdatasync), repeated
+//   loopback     two TransportTcp endpoints in this process: ping-pong round trips; one way = ½
+//   catalog      CatalogStoreSqlite on a file: lookups (reads) and load updates (writes)
+//   core share   what one of two busy processes gets of a core now (other work shares it)
+//   cluster      a two-node live cluster running the pi chain at the smallest compute scale:
+//                - step cost: the node processes' CPU time (utime + stime from /proc, 100 ticks
+//                  per second) per committed step, minus the calibrated pi work of that scale —
+//                  the runtime's own CPU per step (decode, handler, log append, commit, send)
+//                - group-commit fsync: the nodes' histogram of flushes that found their device
+//                  idle, i.e. write + fdatasync as the DARQs meet it (concurrent logs on one
+//                  disk) without the queueing the simulator adds itself; this is the simulated
+//                  tier's write latency (the isolated fsync above is for reference)
+// Latencies are kept as medians and 99th percentiles of the samples, in µs.
+
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { CatalogStoreSqlite } from "../../engine/catalog/catalog-store-sqlite.ts";
+import { LogDeviceFile } from "../../engine/io/node/log-device-file.ts";
+import { piWorkCoreUs } from "../../workloads/pi/pi-work.ts";
+import { TransportTcp } from "../transport/transport-tcp.ts";
+import { pidsRead } from "./cluster-dir.ts";
+import { workloadDriversOf } from "./cluster-model.ts";
+import { ClusterSampler, meanOfBuckets, quantileOfBuckets } from "./cluster-sampler.ts";
+import { clusterDown, clusterUp } from "./launcher.ts";
+import { LiveDriver } from "./live-driver.ts";
+import { sleepMs } from "./node-process.ts";
+import { WorkloadRunner } from "./workload-runner.ts";
+
+/** Median and 99th percentile of samples, µs; `mean` when the source keeps it. */
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+const piDigitsModule = fileURLToPath(new URL("../../workloads/pi/pi-digits.ts", import.meta.url));
+
+export type LatencyUs = { readonly p50: number; readonly p99: number; readonly samples: number; readonly mean?: number };
+
+function latencyOf(samplesUs: number[]): LatencyUs {
+  samplesUs.sort((a, b) => a - b);
+  const at = (q: number): number => samplesUs[Math.min(samplesUs.length - 1, Math.ceil(q * samplesUs.length) - 1)]!;
+  return { p50: Math.round(at(0.5) * 10) / 10, p99: Math.round(at(0.99) * 10) / 10, samples: samplesUs.length };
+}
+
+export async function fsyncMeasure(rounds: number): Promise<LatencyUs> {
+  const dir = mkdtempSync(join(tmpdir(), "ssms-calibrate-fsync-"));
+  const device = LogDeviceFile.open(join(dir, "log"));
+  const record = new Uint8Array(512).fill(7);
+  const samples: number[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      device.append(record);
+      const startMs = performance.now();
+      await new Promise<void>((resolve, reject) => device.flush((error) => (error === null ? resolve() : reject(error))));
+      samples.push((performance.now() - startMs) * 1000);
+    }
+  } finally {
+    device.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return latencyOf(samples.slice(Math.min(10, samples.length >> 2)));
+}
+
+export async function loopbackMeasure(rounds: number): Promise<LatencyUs> {
+  const secret = "calibration-secret-0123456789abcdef";
+  const a = await TransportTcp.start({ processId: "calibrate-a", secret });
+  const b = await TransportTcp.start({ processId: "calibrate-b", secret });
+  a.book.set("b", b.endpoint);
+  b.book.set("a", a.endpoint);
+  b.listen("b", (from, message) => b.send("b", from, message, 16));
+  let answer: (() => void) | null = null;
+  a.listen("a", () => answer?.());
+  const samples: number[] = [];
+  try {
+    for (let round = 0; round < rounds + 100; round++) {
+      const startMs = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("loopback round trip unanswered for 5 s")), 5_000);
+        answer = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        a.send("a", "b", { round }, 16);
+      });
+      if (round >= 100) samples.push(((performance.now() - startMs) * 1000) / 2);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  return latencyOf(samples);
+}
+
+export function catalogMeasure(rounds: number): { read: LatencyUs; write: LatencyUs } {
+  const dir = mkdtempSync(join(tmpdir(), "ssms-calibrate-catalog-"));
+  const opened = CatalogStoreSqlite.open({ path: join(dir, "catalog.sqlite") });
+  if (!opened.ok) throw new Error(opened.reason);
+  const store = opened.value;
+  const reads: number[] = [];
+  const writes: number[] = [];
+  try {
+    store.nodeUpsert({ id: "n1", kind: "darq", pool: "darq:file", zone: "local", cores: 1, memoryMiB: 0, address: "n1", loadFraction: 0, state: "up" }, () => undefined);
+    for (let round = 0; round < rounds; round++) {
+      let startMs = performance.now();
+      store.lookup(`counter/${round}`, () => undefined);
+      reads.push((performance.now() - startMs) * 1000);
+      startMs = performance.now();
+      store.nodeLoadUpdate("n1", (round % 100) / 100, () => undefined);
+      writes.push((performance.now() - startMs) * 1000);
+    }
+  } finally {
+    store.close(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { read: latencyOf(reads), write: latencyOf(writes) };
+}
+
+/** CPU time (user + system) of a process so far, µs; undefined where /proc is not there. */
+export function processCpuUs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // Fields after the command: state is index 0, utime index 11, stime index 12 (clock ticks).
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+export type ClusterMeasures = {
+  readonly coreUsPerStep: number; readonly steps: number; readonly cpuUs: number; readonly computeScale: number; readonly piWorkCoreUs: number;
+  readonly fsyncUs: LatencyUs;
+};
+
+/** Step cost and group-commit fsync latency on a two-node cluster (see the file comment). */
+export async function clusterMeasure(seconds: number): Promise<ClusterMeasures> {
+  const computeScale = 0.01;
+  const root = mkdtempSync(join(tmpdir(), "ssms-calibrate-steps-"));
+  const dir = join(root, "cluster");
+  try {
+    const handle = await clusterUp(dir, {
+      darqNodes: 2, seed: "calibrate", ownedByThisProcess: true, placement: { policy: "groups", colocation: "none" },
+      workloads: [{ workload: { kind: "pi-chain", chainCount: 8, computeScale } }],
+    });
+    const driver = await LiveDriver.start(handle);
+    try {
+      const runner = new WorkloadRunner(driver, workloadDriversOf(handle.spec), "calibrate");
+      const sampler = new ClusterSampler(handle.spec, handle.secret);
+      const pids = Object.values(pidsRead(dir));
+      runner.start(1_000_000);
+      await sleepMs(1_500);
+      await sampler.sample(true);
+      const cpuBefore = pids.map((pid) => processCpuUs(pid) ?? Number.NaN);
+      await sleepMs(seconds * 1000);
+      const cpuAfter = pids.map((pid) => processCpuUs(pid) ?? Number.NaN);
+      await sampler.sample();
+      const steps = sampler.steps("pi");
+      const cpuUs = cpuAfter.reduce((sum, value, index) => sum + value - cpuBefore[index]!, 0);
+      const work = piWorkCoreUs(computeScale);
+      if (!(steps > 0 && Number.isFinite(cpuUs))) throw new Error(`step cost: ${steps} steps and ${cpuUs} µs of CPU measured (is /proc mounted?)`);
+      const fsync = sampler.fsyncBuckets();
+      const fsyncUs = {
+        p50: Math.round(quantileOfBuckets(fsync, 0.5)), p99: Math.round(quantileOfBuckets(fsync, 0.99)),
+        samples: fsync.get("+Inf") ?? 0, mean: Math.round(meanOfBuckets(fsync)),
+      };
+      return { coreUsPerStep: Math.round((cpuUs / steps - work) * 10) / 10, steps, cpuUs: Math.round(cpuUs), computeScale, piWorkCoreUs: work, fsyncUs };
+    } finally {
+      await driver.close();
+    }
+  } finally {
+    await clusterDown(dir);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The share of a core each of `processes` busy processes gets on this machine now: each computes
+ * pi at compute scale 100 for `seconds` and the rate is compared with the calibrated single-core
+ * time (workloads/pi/calibration.json). On a machine shared with other work this is below 1, and
+ * it is what a node process of a live cluster gets: the simulator's speed factor for this machine.
+ */
+export async function coreShareMeasure(processes: number, seconds: number): Promise<{ readonly share: number; readonly perProcess: readonly number[] }> {
+  const script = `import { piDigits } from ${JSON.stringify(piDigitsModule)};
+const endMs = performance.now() + ${seconds * 1000}; let count = 0;
+piDigits(1000); while (performance.now() < endMs) { piDigits(1000); count++; }
+process.stdout.write(String(count / ${seconds}));`;
+  const rates = await Promise.all(Array.from({ length: processes }, () => new Promise<number>((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: projectRoot, timeout: (seconds + 30) * 1000 }, (error, stdout) => {
+      if (error !== null) reject(error);
+      else resolve(Number(stdout));
+    });
+  })));
+  const perProcess = rates.map((rate) => Math.round(rate * piWorkCoreUs(100) / 1e4) / 100);
+  return { share: Math.min(1, perProcess.reduce((sum, share) => sum + share, 0) / processes), perProcess };
+}

@@ -1,0 +1,127 @@
+// The live PointExecutor (mode "live"): one experiment point on real node processes on this
+// machine, with the same workload drivers and the same result shape as the simulated cluster.
+//
+//   1. start a cluster laid out from the config (point-layout.ts) in a fresh temp directory,
+//      with the link proxy when the faults need it;
+//   2. join it as the driver, start the workload's arrivals and apply the faults (chaos
+//      controller) for durationS;
+//   3. sample the nodes every timeseries interval; measure after a warm-up (a fifth of the run,
+//      at most 2 s): throughput (pi chain: pi steps committed per second, the paper's tasks per
+//      second, from the nodes' counters; other workloads: items of their throughput outcomes seen
+//      at the sink), latency percentiles (pi chain: the durable-step latency histogram of the
+//      nodes; others: end to end, arrival to outcome at the sink);
+//   4. stop the cluster and remove its directory.
+// Live runs are not deterministic: the fingerprint names the config and seed ("live:" + hash),
+// not the events, and `ssms replay` of a live run re-runs it rather than reproducing it. Run live
+// sweeps with one point at a time (`--jobs 1`): points share this machine's cores.
+
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { experimentDurationUs, type Experiment } from "../../experiments/schema.ts";
+import type { PointOptions, PointResult, TimeseriesSample } from "../../experiments/runner/point.ts";
+import type { WorkloadDriver } from "../../workloads/driver.ts";
+import { ChaosController } from "../chaos/chaos-controller.ts";
+import { LinkProxy } from "../chaos/link-proxy.ts";
+import { faultsChecked, faultsFromModel, needsLinks } from "../chaos/live-faults.ts";
+import { ClusterSampler, quantileOfBuckets } from "./cluster-sampler.ts";
+import { workloadDriversOf } from "./cluster-model.ts";
+import { clusterDown, clusterUp, type ClusterHandle } from "./launcher.ts";
+import { LiveDriver } from "./live-driver.ts";
+import { sleepMs } from "./node-process.ts";
+import { liveLayoutOf } from "./point-layout.ts";
+import { WorkloadRunner, type Completed } from "./workload-runner.ts";
+
+export async function executePointLive(config: Experiment, seed: string, options: PointOptions): Promise<PointResult> {
+  const durationUs = experimentDurationUs(config);
+  const nodeNames = Array.from({ length: config.cluster.darq.reduce((sum, pool) => sum + pool.count, 0) }, (_, index) => `n${index + 1}`);
+  const faults = options.faultSchedule !== undefined ? faultsChecked(options.faultSchedule) : faultsFromModel(config, seed, nodeNames, durationUs);
+  const links = faults.some(needsLinks);
+  const root = mkdtempSync(join(tmpdir(), "ssms-live-point-"));
+  const dir = join(root, "cluster");
+  let proxy: LinkProxy | null = null;
+  let driver: LiveDriver | null = null;
+  try {
+    const handle = await clusterUp(dir, {
+      ...liveLayoutOf(config, seed, links), ownedByThisProcess: true,
+      beforeNodes: async (spec) => {
+        if (links) proxy = await LinkProxy.start(spec);
+      },
+    });
+    driver = await LiveDriver.start(handle);
+    return await measure(config, seed, options, handle, driver, new ChaosController(handle, proxy), faults, durationUs);
+  } finally {
+    await driver?.close();
+    await clusterDown(dir);
+    await (proxy as LinkProxy | null)?.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function measure(
+  config: Experiment, seed: string, options: PointOptions, handle: ClusterHandle, driver: LiveDriver,
+  chaos: ChaosController, faults: Parameters<ChaosController["run"]>[0], durationUs: number,
+): Promise<PointResult> {
+  const workloads = workloadDriversOf(handle.spec, seed);
+  const runner = new WorkloadRunner(driver, workloads, `point${options.pointIndex}.${options.replication}`);
+  const sampler = new ClusterSampler(handle.spec, handle.secret);
+  const warmupUs = Math.min(2_000_000, Math.round(durationUs / 5));
+  const intervalUs = Math.max(250_000, options.timeseriesIntervalUs);
+  const piChain = config.workload.kind === "pi-chain";
+  runner.start(durationUs);
+  const faultsDone = chaos.run(faults);
+  await sleepMs(warmupUs / 1000);
+  await sampler.sample(true);
+  const windowStartUs = runner.elapsedUs();
+  const timeseries: TimeseriesSample[] = [];
+  let previous = { atUs: windowStartUs, count: 0 };
+  while (runner.elapsedUs() < durationUs) {
+    await sleepMs(Math.min(intervalUs, durationUs - runner.elapsedUs()) / 1000);
+    await sampler.sample();
+    const atUs = runner.elapsedUs();
+    const count = piChain ? sampler.steps("pi") : itemsOf(runner.completions, workloads, runner.startedAtUs + windowStartUs, Infinity);
+    const p99 = latencyOf(runner.completions, runner.startedAtUs + previous.atUs, runner.startedAtUs + atUs, 0.99);
+    timeseries.push({ timeUs: atUs, throughputPerS: ((count - previous.count) * 1e6) / Math.max(1, atUs - previous.atUs), latencyUsP99: piChain ? Number.NaN : p99 });
+    previous = { atUs, count };
+  }
+  runner.stopArrivals();
+  chaos.stop();
+  await faultsDone;
+  const windowUs = Math.max(1, previous.atUs - windowStartUs);
+  const windowFrom = runner.startedAtUs + windowStartUs;
+  const windowTo = runner.startedAtUs + previous.atUs;
+  const buckets = sampler.latencyBuckets();
+  const quantile = (q: number): number => (piChain ? quantileOfBuckets(buckets, q) : latencyOf(runner.completions, windowFrom, windowTo, q));
+  return {
+    fingerprint: `live:${createHash("sha256").update(JSON.stringify(config)).update(seed).digest("hex").slice(0, 16)}`,
+    eventsProcessed: sampler.steps(),
+    durationUs: windowUs,
+    throughputPerS: (previous.count * 1e6) / windowUs,
+    latencyUsP50: quantile(0.5),
+    latencyUsP95: quantile(0.95),
+    latencyUsP99: quantile(0.99),
+    costUsdPerMonth: 0,
+    timeseries,
+    faultsApplied: chaos.applied.map(({ atUs, fault }) => ({ ...fault, timeUs: atUs })),
+    metrics: {
+      costPriced: 0, nodes: handle.spec.nodes.length, warmupUs, arrivalsInjected: runner.injected, arrivalsDurable: runner.durable,
+      sinkOutputs: driver.sink.outputs.length, sinkDeliveries: driver.sink.deliveries,
+    },
+  };
+}
+
+/** Items of the workloads' throughput outcomes completed in [fromUs, toUs) (absolute µs). */
+function itemsOf(completions: readonly Completed[], workloads: readonly WorkloadDriver[], fromUs: number, toUs: number): number {
+  const counted = new Set(workloads.flatMap((workload) => workload.throughputOutcomes));
+  let items = 0;
+  for (const completion of completions) if (completion.atUs >= fromUs && completion.atUs < toUs && counted.has(completion.outcome)) items += completion.items;
+  return items;
+}
+
+/** The q-quantile of end-to-end latencies of completions in [fromUs, toUs); NaN when none. */
+function latencyOf(completions: readonly Completed[], fromUs: number, toUs: number, q: number): number {
+  const latencies = completions.filter((completion) => completion.atUs >= fromUs && completion.atUs < toUs).map((completion) => completion.latencyUs).sort((a, b) => a - b);
+  if (latencies.length === 0) return Number.NaN;
+  return latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
+}

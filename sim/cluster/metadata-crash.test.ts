@@ -1,0 +1,134 @@
+// Metadata operations are resilient workflows (runtime issue item 5): for each operation —
+// activate, deactivate, re-activate a dormant automaton, recover after a compute node dies — the
+// metadata worker is crashed at every step: just before each action, just after issuing it, just
+// before reporting its outcome, just after reporting it, and (harder) with its whole DARQ node
+// crashing right after each action or report, which loses whatever was not yet durable. Every run
+// must end like the fault-free one: the operation completed exactly once, the automaton's state
+// is exactly what its messages make it, and the audit finds nothing leaked or doubled (no orphan
+// logical DARQ, no catalog row without a record, exactly one processor where one should run).
+
+import test, { type ExecutionContext } from "ava";
+import { counter } from "../../engine/runtime/example-counter.ts";
+import type { OpKind } from "../../engine/runtime/metadata-types.ts";
+import { clusterAudit } from "./cluster-audit.ts";
+import type { SimClusterConfig } from "./cluster-config.ts";
+import { SimCluster } from "./sim-cluster.ts";
+
+const config: SimClusterConfig = {
+  seed: "metadata-crash", profile: "azure-2024",
+  darqNodes: [{ name: "d1", tier: "ssd", zone: "z1" }, { name: "d2", tier: "ssd", zone: "z1" }],
+  computeNodes: [{ name: "c1", kind: "vm", size: "D2s_v3", zone: "z1" }, { name: "c2", kind: "vm", size: "D2s_v3", zone: "z1" }],
+  placement: { policy: "round-robin" }, failureDetectUs: 50_000,
+};
+
+const alice = counter.ref("alice");
+const settleUs = 30_000_000;
+
+type Scenario = {
+  readonly name: string;
+  readonly kind: OpKind;
+  /** Brings the cluster to the point before the operation under test. */
+  readonly before: (cluster: SimCluster) => void;
+  /** Starts the operation under test. */
+  readonly start: (cluster: SimCluster) => void;
+  /** Count the client's adds: the counter's committed value must equal it. */
+  readonly count: number;
+  readonly dormant: boolean;
+};
+
+function send(cluster: SimCluster, amount: number): void {
+  cluster.client("c").send(alice, { type: "add", amount });
+}
+
+const scenarios: readonly Scenario[] = [
+  { name: "activate", kind: "activate", before: () => undefined, start: (cluster) => send(cluster, 1), count: 1, dormant: false },
+  {
+    name: "deactivate", kind: "deactivate", count: 1, dormant: true,
+    before: (cluster) => send(cluster, 1),
+    start: (cluster) => cluster.request({ type: "deactivate", id: alice }),
+  },
+  {
+    name: "re-activate a dormant automaton", kind: "activate", count: 3, dormant: false,
+    before: (cluster) => {
+      send(cluster, 1);
+      cluster.runFor(settleUs);
+      cluster.request({ type: "deactivate", id: alice });
+    },
+    start: (cluster) => send(cluster, 2),
+  },
+  {
+    name: "recover after its compute node died", kind: "recover", count: 3, dormant: false,
+    before: (cluster) => send(cluster, 1),
+    start: (cluster) => {
+      cluster.crashComputeNode(cluster.metadata!.automata[alice]!.computeNode!);
+      send(cluster, 2);
+    },
+  },
+];
+
+type CrashPoint = { readonly hook: "action" | "progress"; readonly index: number; readonly how: "sync" | "after" | "darq" };
+
+/** Runs a scenario, crashing at `crash` (if given); answers how many hook calls the op made. */
+function run(scenario: Scenario, crash: CrashPoint | null): { cluster: SimCluster; actions: number; progress: number } {
+  const cluster = new SimCluster(config, [counter]);
+  scenario.before(cluster);
+  cluster.runFor(settleUs);
+  const finishedBefore = cluster.metadata!.opsFinished[scenario.kind];
+  const seen = { action: 0, progress: 0 };
+  const hit = (hook: "action" | "progress"): void => {
+    seen[hook]++;
+    if (crash === null || crash.hook !== hook || crash.index !== seen[hook]) return;
+    if (crash.how === "sync") return cluster.restartMetadataWorker();
+    cluster.sim.clock.timerStart(0, () => {
+      if (crash.how === "after") return cluster.restartMetadataWorker();
+      cluster.crashDarqNode(cluster.metadataNode);
+      cluster.sim.clock.timerStart(20_000, () => cluster.restartDarqNode(cluster.metadataNode));
+    });
+  };
+  cluster.metadataHooks.onAction = () => hit("action");
+  cluster.metadataHooks.onProgress = () => hit("progress");
+  scenario.start(cluster);
+  cluster.runFor(settleUs);
+  cluster.metadataHooks.onAction = undefined;
+  cluster.metadataHooks.onProgress = undefined;
+  const finished = cluster.metadata!.opsFinished[scenario.kind] - finishedBefore;
+  return { cluster, actions: seen.action, progress: seen.progress, ...{ finished } };
+}
+
+function check(t: ExecutionContext, scenario: Scenario, crash: CrashPoint | null): void {
+  const where = crash === null ? "fault-free" : `crash ${crash.how} ${crash.hook} #${crash.index}`;
+  const outcome = run(scenario, crash) as ReturnType<typeof run> & { finished: number };
+  const { cluster } = outcome;
+  // A DARQ node crash may add recoveries (its automata's processors died too), never a second
+  // completion of the operation under test unless that operation is itself a recovery.
+  const extraAllowed = crash?.how === "darq" && scenario.kind === "recover" ? 1 : 0;
+  t.true(outcome.finished >= 1 && outcome.finished <= 1 + extraAllowed,
+    `${scenario.name}, ${where}: the operation completed ${outcome.finished} times`);
+  t.is(cluster.metadata!.automata[alice]?.computeNode === null, scenario.dormant, `${scenario.name}, ${where}: dormant?`);
+  t.is(cluster.stateOf(counter, "alice")?.count, scenario.count, `${scenario.name}, ${where}: counter value`);
+  let problems: string[] | null = null;
+  clusterAudit(cluster, (found) => {
+    problems = found;
+  });
+  cluster.runFor(1_000_000);
+  t.deepEqual(problems, [], `${scenario.name}, ${where}: audit`);
+}
+
+for (const scenario of scenarios) {
+  test(`metadata ${scenario.name}: completes exactly once and leaks nothing when the metadata worker crashes at every step`, (t) => {
+    const baseline = run(scenario, null);
+    check(t, scenario, null);
+    t.true(baseline.actions >= 1 && baseline.progress >= 1, `${scenario.name}: the operation took no actions`);
+    let runs = 0;
+    for (const hook of ["action", "progress"] as const) {
+      const count = hook === "action" ? baseline.actions : baseline.progress;
+      for (let index = 1; index <= count; index++) {
+        for (const how of ["sync", "after", "darq"] as const) {
+          check(t, scenario, { hook, index, how });
+          runs++;
+        }
+      }
+    }
+    t.log(`${scenario.name}: ${baseline.actions} actions, ${baseline.progress} reports, ${runs} crash runs`);
+  });
+}
