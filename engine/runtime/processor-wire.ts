@@ -75,7 +75,22 @@ export function processorWireParse(message: unknown): ProcessorWire | null {
   const m = message as Record<string, unknown>;
   if (typeof m["kind"] !== "string" || !kinds.has(m["kind"]) || typeof m["id"] !== "string") return null;
   if (m["kind"] !== "stateRead" && m["kind"] !== "stateReadReply" && typeof m["session"] !== "string") return null;
+  if (m["kind"] === "procStep" && !procStepShapeOk(m)) return null;
   return message as ProcessorWire;
+}
+
+/** A step from the network is checked field by field: a malformed one is dropped, never thrown on. */
+function procStepShapeOk(m: Record<string, unknown>): boolean {
+  const numbers = ["seq", "inputsAcked", "answersAcked", "incarnation"];
+  if (!numbers.every((key) => Number.isSafeInteger(m[key]))) return false;
+  const { consumed, self, out } = m;
+  if (!Array.isArray(consumed) || !consumed.every((lsn) => Number.isSafeInteger(lsn))) return false;
+  if (!Array.isArray(self) || !self.every((body) => body instanceof Uint8Array)) return false;
+  return Array.isArray(out) && out.every((message: unknown) => {
+    if (typeof message !== "object" || message === null) return false;
+    const { to, body } = message as Record<string, unknown>;
+    return typeof to === "string" && body instanceof Uint8Array;
+  });
 }
 
 export function entryRow(entry: Entry): EntryRow {
