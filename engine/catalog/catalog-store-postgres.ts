@@ -9,6 +9,7 @@
 // connection, timeout, shutdown) becomes a catalogUnavailable result; nothing throws into the
 // engine. Constraint failures become catalogConflict results with the reason looked up.
 
+import { postgresSchemaCreate } from "../io/postgres-schema.ts";
 import pg from "pg";
 import { ErrorCode } from "../io/errors.ts";
 import { err, ok, type Result } from "../io/result.ts";
@@ -63,7 +64,7 @@ export class CatalogStorePostgres implements CatalogStore {
     const ddl = [`CREATE SCHEMA IF NOT EXISTS "${schema}"`, ...catalogSchemaSql(dialect)];
     const sql = catalogStatementsSql(dialect);
     for (const name of Object.keys(sql) as CatalogStatementName[]) sql[name] = sqlPlaceholdersNumbered(sql[name]);
-    schemaCreate(pool, schema, ddl).then(
+    postgresSchemaCreate(pool, `ssms.catalog.${schema}`, ddl).then(
       () => done(ok(new CatalogStorePostgres(pool, schema, sql))),
       (error: Failure) => {
         void pool.end().catch(() => {});
@@ -210,18 +211,3 @@ function refusal(id: string, row: Pick<AutomatonActivation, "type" | "typeVersio
   return err(ErrorCode.catalogConflict, `automaton ${id}: refused by ${constraint || "a constraint"}: ${failure.message}`);
 }
 
-/** Creates the schema and tables in one transaction, serialised between nodes by an advisory lock. */
-async function schemaCreate(pool: pg.Pool, schema: string, ddl: readonly string[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`ssms.catalog.${schema}`]);
-    for (const statement of ddl) await client.query(statement);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}

@@ -5,6 +5,7 @@
 // after the driver's promise settles. Driver and server failures become outboxUnavailable
 // results; nothing throws into the caller.
 
+import { postgresSchemaCreate } from "../../io/postgres-schema.ts";
 import pg from "pg";
 import { ErrorCode } from "../../io/errors.ts";
 import { err, ok, type Result } from "../../io/result.ts";
@@ -115,7 +116,7 @@ export function outboxPostgresOpen(options: OutboxPostgresOptions, done: Done<Ou
   pool.on("error", () => {});
   const ddl = [`CREATE SCHEMA IF NOT EXISTS "${schema}"`, ...outboxSchemaSql(outboxDialectPostgres),
     ...(options.serviceSchemaSql ?? [])];
-  schemaCreate(pool, schema, ddl).then(
+  postgresSchemaCreate(pool, `ssms.outbox.${schema}`, ddl).then(
     () => done(ok(new OutboxSql(new OutboxPostgresDatabase(pool, schema), options.handler))),
     (error: Failure) => {
       void pool.end().catch(() => {});
@@ -123,18 +124,3 @@ export function outboxPostgresOpen(options: OutboxPostgresOptions, done: Done<Ou
     });
 }
 
-/** Runs the DDL in one transaction, serialised between processes by an advisory lock. */
-async function schemaCreate(pool: pg.Pool, schema: string, ddl: readonly string[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`ssms.outbox.${schema}`]);
-    for (const statement of ddl) await client.query(statement);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
