@@ -112,6 +112,7 @@ const synthetic = Type.Object(
     automata: integerIn(1, 10_000_000, 1000, "number of automata"),
     messagesPerS: numberAbove(0, 1e8, 5000, "messages per second across all automata"),
     idleFraction: numberIn(0, 0.999, 0.5, "fraction of automata that receive no traffic at a time"),
+    phaseSwitchS: Type.Optional(numberAbove(0, 1e9, 30, "seconds after the first arrival when requests switch to a ring across groups (who talks to whom changes)")),
     arrival: arrivalSchema,
   },
   { additionalProperties: false, description: "many automata exchanging messages, some idle" },

@@ -77,6 +77,11 @@ export class EventQueue {
     return this.seqLast;
   }
 
+  /** Sequence number the next scheduled event will get (so the last one scheduled has this − 1). */
+  get seqNextScheduled(): number {
+    return this.seqNext;
+  }
+
   /** Live events: scheduled and neither fired nor cancelled. */
   get size(): number {
     return this.liveCount;

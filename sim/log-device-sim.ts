@@ -1,4 +1,4 @@
-// LogDeviceSim: a simulated durable log device over LogDeviceMemory, in virtual time.
+// LogDeviceSim: a simulated durable log device in virtual time, its bytes in a LogStoreChunked.
 //
 // Fault model. A flush completes `flushLatencyUs` after it is requested (a constant or drawn per
 // flush from `random`), and never before an earlier flush: completions are in request order.
@@ -12,8 +12,8 @@
 import { assert } from "../engine/io/assert.ts";
 import type { Clock, TimerId } from "../engine/io/clock.ts";
 import type { LogDevice } from "../engine/io/log-device.ts";
-import { LogDeviceMemory } from "../engine/io/log-device-memory.ts";
 import type { Random } from "../engine/io/random.ts";
+import { LogStoreChunked } from "./log-store-chunked.ts";
 
 export type LogDeviceSimOptions = {
   clock: Clock;
@@ -48,7 +48,7 @@ const flushesCompactMin = 1024;
 type FlushPending = { target: number; readonly callback: (error: Error | null) => void; readonly timer: TimerId };
 
 export class LogDeviceSim implements LogDevice {
-  private readonly store = new LogDeviceMemory();
+  private readonly store = new LogStoreChunked();
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly flushLatencyUs: number | ((random: Random, bytes: number) => number);
@@ -101,7 +101,7 @@ export class LogDeviceSim implements LogDevice {
     return this.store.read(offset, length);
   }
 
-  /** A view without copying (see LogDeviceMemory.view). */
+  /** A view without copying where the bytes lie in one chunk (see LogStoreChunked.view). */
   view(offset: number, length: number): Uint8Array {
     return this.store.view(offset, length);
   }

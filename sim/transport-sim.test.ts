@@ -86,3 +86,25 @@ test("listening twice on one address and malformed sizes or delays are programme
   const broken = new TransportSim(new EventQueue(), { deliveries: () => [1.5] });
   t.throws(() => broken.send("a", "b", "x", 1), { message: /integer µs/ });
 });
+
+test("copies landing on one link at one instant, with nothing scheduled between them, share one event", (t) => {
+  const queue = new EventQueue();
+  const transport = new TransportSim(queue, new LinkModelConstant({ latencyUsDefault: 100 }));
+  const log: string[] = [];
+  transport.listen("b", (from, message) => {
+    log.push(`${queue.nowUs}:${from}:${String(message)}`);
+    // What a handler schedules at the same instant still comes after every joined copy.
+    if (message === "m1") queue.schedule(queue.nowUs, () => log.push(`${queue.nowUs}:timer`));
+  });
+  transport.listen("c", (from, message) => log.push(`${queue.nowUs}:${from}:${String(message)}`));
+  transport.send("a", "b", "m1", 10);
+  transport.send("a", "b", "m2", 20);
+  transport.send("a", "c", "other-link", 5);
+  transport.send("a", "b", "m3", 30);
+  let events = 0;
+  while (queue.popNext()) events++;
+  t.deepEqual(log, ["100:a:m1", "100:a:m2", "100:a:other-link", "100:a:m3", "100:timer"]);
+  t.is(events, 4, "m1 and m2 share an event; the send on another link in between keeps m3 apart");
+  t.is(transport.stats.messagesDelivered, 4);
+  t.is(transport.stats.bytesDelivered, 65);
+});

@@ -8,6 +8,13 @@
 // passed by reference, not copied (copying every message would dominate a simulation's cost):
 // senders and handlers must treat them as immutable, as they would have to across a real wire.
 //
+// A copy that lands on the same link (from → to) at the same microsecond as the copy scheduled
+// just before it, with no other event scheduled in between, joins that copy's queue event and is
+// handed to the listener right after it. Its own event would have been the very next one in
+// (time, seq) order, so this changes nothing but the number of events: under load, FIFO links
+// make such runs of arrivals common (the DARQ answers a batch of steps on one link at once).
+// Only a message whose link model gave a single copy joins or starts such a run.
+//
 // Fault model: whatever the LinkModel says; this file adds none. LinkModelConstant, the basic
 // model, is reliable and FIFO per link (a fixed latency per link, a default for unknown links).
 
@@ -35,13 +42,20 @@ export type TransportSimStats = {
   messagesUnroutable: number;
 };
 
-/** One copy in flight; the queue hands it back to a shared delivery function. */
+/** One copy in flight (or several on one link at one instant); the queue hands it back to a shared delivery function. */
 type Flight = {
   readonly transport: TransportSim;
   readonly from: Address;
   readonly to: Address;
   readonly message: unknown;
   readonly sizeBytes: number;
+  /** Arrival time, µs; -1 once delivered (nothing may join it then) or when it may not be joined. */
+  arrivalUs: number;
+  /** Sequence number of its queue event. */
+  seq: number;
+  /** Messages that joined this event, after `message`, in send order (null: none). */
+  more: unknown[] | null;
+  moreSizes: number[] | null;
 };
 
 function arrive(flight: Flight): void {
@@ -54,6 +68,8 @@ export class TransportSim implements Transport {
     messagesLost: 0, messagesUnroutable: 0,
   };
   private readonly handlers = new Map<Address, TransportHandler>();
+  /** Per link (from → to), the last single-copy flight scheduled: later sends may join it. */
+  private readonly lastFlights = new Map<Address, Map<Address, Flight>>();
 
   constructor(private readonly queue: EventQueue, private readonly links: LinkModel) {}
 
@@ -68,8 +84,9 @@ export class TransportSim implements Transport {
       this.stats.messagesLost++;
       return;
     }
-    const flight: Flight = { transport: this, from, to, message, sizeBytes };
     const nowUs = this.queue.nowUs;
+    if (delays.length === 1) return this.sendOne(from, to, message, sizeBytes, nowUs + delays[0]!);
+    const flight: Flight = { transport: this, from, to, message, sizeBytes, arrivalUs: -1, seq: -1, more: null, moreSizes: null };
     for (let index = 0; index < delays.length; index++) {
       const delayUs = delays[index]!;
       if (!(Number.isInteger(delayUs) && delayUs >= 0)) {
@@ -77,6 +94,28 @@ export class TransportSim implements Transport {
       }
       this.queue.scheduleWith(nowUs + delayUs, arrive, flight);
     }
+  }
+
+  /** A single copy: joins the link's last flight if its event would come right after it, else starts one. */
+  private sendOne(from: Address, to: Address, message: unknown, sizeBytes: number, arrivalUs: number): void {
+    const queue = this.queue;
+    if (!(Number.isInteger(arrivalUs) && arrivalUs >= queue.nowUs)) {
+      assert(false, `link model gave arrival ${arrivalUs}us for ${from} → ${to}; delays are integer µs ≥ 0`);
+    }
+    let links = this.lastFlights.get(from);
+    if (links === undefined) {
+      links = new Map();
+      this.lastFlights.set(from, links);
+    }
+    const last = links.get(to);
+    if (last !== undefined && last.arrivalUs === arrivalUs && last.seq === queue.seqNextScheduled - 1) {
+      (last.more ??= []).push(message);
+      (last.moreSizes ??= []).push(sizeBytes);
+      return;
+    }
+    const flight: Flight = { transport: this, from, to, message, sizeBytes, arrivalUs, seq: queue.seqNextScheduled, more: null, moreSizes: null };
+    links.set(to, flight);
+    queue.scheduleWith(arrivalUs, arrive, flight);
   }
 
   listen(address: Address, handler: TransportHandler): void {
@@ -90,14 +129,26 @@ export class TransportSim implements Transport {
 
   /** Called by the queue when a copy arrives; not for other callers. */
   deliver(flight: Flight): void {
-    const handler = this.handlers.get(flight.to);
+    flight.arrivalUs = -1;
+    this.deliverOne(flight.from, flight.to, flight.message, flight.sizeBytes);
+    const more = flight.more;
+    if (more === null) return;
+    const sizes = flight.moreSizes!;
+    // The listener is looked up per message: handling one may unlisten the address.
+    for (let index = 0; index < more.length; index++) this.deliverOne(flight.from, flight.to, more[index], sizes[index]!);
+    flight.more = null;
+    flight.moreSizes = null;
+  }
+
+  private deliverOne(from: Address, to: Address, message: unknown, sizeBytes: number): void {
+    const handler = this.handlers.get(to);
     if (handler === undefined) {
       this.stats.messagesUnroutable++;
       return;
     }
     this.stats.messagesDelivered++;
-    this.stats.bytesDelivered += flight.sizeBytes;
-    handler(flight.from, flight.message);
+    this.stats.bytesDelivered += sizeBytes;
+    handler(from, message);
   }
 }
 

@@ -1,5 +1,6 @@
 // Grouped bars on a log axis: deterministic SVG, a value-axis title with its unit, one bar and
-// one error bar per row, and bars a log axis cannot show counted in a footnote.
+// one error bar per row, bars a log axis cannot show counted in a footnote, and negative values
+// hanging below the zero line of a linear axis.
 
 import test from "ava";
 import { groupedBarsSvg, type BarRow } from "./grouped-bars.ts";
@@ -43,4 +44,15 @@ test("bars taller on a log axis stay proportional to the log of their value", (t
 test("zero values are counted in a footnote on a log axis", (t) => {
   const svg = groupedBarsSvg([...sampleBarRows(), { category: "c=1", series: "broken", value: 0 }], options);
   t.true(svg.includes("1 of 10 bars not shown"));
+});
+
+test("negative values on a linear scale hang below the zero line", (t) => {
+  const svg = groupedBarsSvg([
+    { category: "a", series: "up", value: 100 },
+    { category: "a", series: "down", value: -50 },
+  ], { valueLabel: "Score", valueUnit: "score", categoryLabel: "workload", scale: "linear" });
+  const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"[^>]*fill="#/g)].map((match) => Number(match[1]));
+  const bars = heights.slice(-2);
+  t.true(bars.every((height) => height > 0), `both bars drawn: ${bars.join(", ")}`);
+  t.true(Math.abs(bars[0]! - 2 * bars[1]!) < 1.5, "heights proportional to |value|");
 });

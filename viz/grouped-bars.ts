@@ -86,9 +86,10 @@ export function groupedBarsSvg(rows: readonly BarRow[], options: GroupedBarsOpti
     const top = y(row.value);
     const bottom = y(baseline);
     const color = seriesColor(series.indexOf(row.series));
-    bars.append("rect").attr("x", px(x)).attr("y", px(top)).attr("width", px(inner.bandwidth())).attr("height", px(Math.max(0, bottom - top))).attr("fill", color);
+    // A negative value (linear scale only) hangs below the zero line, its label under it.
+    bars.append("rect").attr("x", px(x)).attr("y", px(Math.min(top, bottom))).attr("width", px(inner.bandwidth())).attr("height", px(Math.abs(bottom - top))).attr("fill", color);
     const middle = x + inner.bandwidth() / 2;
-    let labelY = top - 4;
+    let labelY = top > bottom ? top + fontSizePx.label + 2 : top - 4;
     if (row.ci95 !== undefined) {
       const [low, high] = [px(y(Math.max(row.ci95[0], baseline))), px(y(row.ci95[1]))];
       whiskers.append("path").attr("d", `M${px(middle - 4)},${low}h8M${px(middle)},${low}V${high}M${px(middle - 4)},${high}h8`);

@@ -15,6 +15,11 @@
 // (automata() is empty): automata are activated by their first message, as virtual automata are,
 // and an idle one costs no events.
 //
+// Phase switch (workload option phaseSwitchS): requests that arrive that long after the first
+// one travel a different ring: from `g.m` to `(g+1 mod groups).m`, the members with the same
+// number in consecutive groups, so who talks to whom changes mid-run and a placement that
+// co-located the first phase's groups now sends every hop across them (the online optimizer's test).
+//
 // Completion: a message is complete when the step that handles it commits, seen in the message
 // that step sends on (it carries the handled message's send time) or, for the last hop, in the
 // sink message. Throughput = messages per second; latency = one hop, send to commit.
@@ -50,12 +55,14 @@ export type SyntheticMessage = {
   readonly sentUs: number;
   /** Send time of the message whose handling sent this one; -1 for a request's first message. */
   readonly previousSentUs: number;
+  /** Second phase (phaseSwitchS): the ring runs across groups. Absent: the first phase. */
+  readonly across?: true;
 };
 
 type SyntheticState = { handled: number };
 
-/** The member automaton of a synthetic workload whose groups have `groupSize` members. */
-export function syntheticDefinition(groupSize: number, workCoreUs: number): AutomatonDefinition<SyntheticState, SyntheticMessage, number> {
+/** The member automaton of a synthetic workload of `groups` groups of `groupSize` members. */
+export function syntheticDefinition(groupSize: number, workCoreUs: number, groups = 1): AutomatonDefinition<SyntheticState, SyntheticMessage, number> {
   const report = sinkRef("synthetic");
   const definition = defineAutomaton<SyntheticState, SyntheticMessage, number>({
     type: syntheticType,
@@ -67,9 +74,12 @@ export function syntheticDefinition(groupSize: number, workCoreUs: number): Auto
         ctx.send(report, completed("message", message.sentUs));
         return undefined;
       }
-      const member = (message.member + 1) % groupSize;
-      ctx.send(definition.ref(`${message.group}.${member}`), {
-        type: "hop", group: message.group, member, hopsLeft: message.hopsLeft - 1, sentUs: ctx.nowUs(), previousSentUs: message.sentUs,
+      const across = message.across === true;
+      const member = across ? message.member : (message.member + 1) % groupSize;
+      const group = across ? (message.group + 1) % groups : message.group;
+      ctx.send(definition.ref(`${group}.${member}`), {
+        type: "hop", group, member, hopsLeft: message.hopsLeft - 1, sentUs: ctx.nowUs(), previousSentUs: message.sentUs,
+        ...(across ? { across: true as const } : {}),
       });
       return undefined;
     },
@@ -91,7 +101,9 @@ export function syntheticDriver(config: SyntheticConfig, context: WorkloadContex
   const groups = Math.floor(config.automata / groupSize);
   const activeGroups = Math.max(1, Math.ceil((1 - config.idleFraction) * groups));
   const epochUs = options.epochUs ?? 60_000_000;
-  const definition = syntheticDefinition(groupSize, options.workCoreUs ?? 50);
+  const definition = syntheticDefinition(groupSize, options.workCoreUs ?? 50, groups);
+  const switchUs = config.phaseSwitchS === undefined ? Number.POSITIVE_INFINITY : config.phaseSwitchS * 1e6;
+  let firstUs = -1;
   const random = context.random.fork("synthetic-requests");
   const source: ArrivalSource = {
     producer: "synthetic",
@@ -100,7 +112,9 @@ export function syntheticDriver(config: SyntheticConfig, context: WorkloadContex
     inject(_seq: number, timeUs: number) {
       const group = groupAt(random, timeUs, groups, activeGroups, epochUs);
       const member = random.int(groupSize);
-      const message: SyntheticMessage = { type: "hop", group, member, hopsLeft: hops - 1, sentUs: timeUs, previousSentUs: -1 };
+      if (firstUs < 0) firstUs = timeUs;
+      const across = timeUs - firstUs >= switchUs;
+      const message: SyntheticMessage = { type: "hop", group, member, hopsLeft: hops - 1, sentUs: timeUs, previousSentUs: -1, ...(across ? { across: true as const } : {}) };
       return { to: definition.ref(`${group}.${member}`) as AutomatonRef<SyntheticMessage> as AutomatonId, message };
     },
   };

@@ -73,18 +73,29 @@ export class Batch {
     this.byteStart = -1;
     this.byteEnd = -1;
     this.checkpointAt = -1;
-    this.steps.length = 0;
-    this.stepDone.length = 0;
-    this.durableDone.length = 0;
-    this.registered.length = 0;
-    this.registerIncarnations.length = 0;
-    this.registerDone.length = 0;
-    this.inEntries.length = 0;
-    this.inLogicals.length = 0;
-    this.outPairs.length = 0;
-    this.outSeqs.length = 0;
-    this.ackSources.length = 0;
-    this.ackSeqs.length = 0;
+    // Most batches use few of these lists; setting an array's length is not free, so skip empty ones.
+    if (this.steps.length !== 0) {
+      this.steps.length = 0;
+      this.stepDone.length = 0;
+    }
+    if (this.durableDone.length !== 0) this.durableDone.length = 0;
+    if (this.registered.length !== 0) {
+      this.registered.length = 0;
+      this.registerIncarnations.length = 0;
+      this.registerDone.length = 0;
+    }
+    if (this.inEntries.length !== 0) {
+      this.inEntries.length = 0;
+      this.inLogicals.length = 0;
+    }
+    if (this.outPairs.length !== 0) {
+      this.outPairs.length = 0;
+      this.outSeqs.length = 0;
+    }
+    if (this.ackSources.length !== 0) {
+      this.ackSources.length = 0;
+      this.ackSeqs.length = 0;
+    }
   }
 }
 

@@ -11,13 +11,14 @@ import type { TimerId } from "../io/clock.ts";
 import { ProducerDedup, SourceState } from "./dedup.ts";
 import { Entry, EntryKind, type Lsn } from "./entry.ts";
 import { EntryQueue } from "./entry-queue.ts";
+import { SelfQueue } from "./self-queue.ts";
 
 /** Called with each new durable IN entry of a registered logical DARQ, in log order. */
 export type InputHandler = (entry: Entry) => void;
 
 export class LogicalDarq {
   /** Bodies of unconsumed SELF entries in LSN order (Entry objects are made only when read). */
-  readonly selves = new EntryQueue<Uint8Array>();
+  readonly selves = new SelfQueue();
   /** Unconsumed IN entries in LSN order. */
   readonly ins = new EntryQueue<Entry>();
   readonly producers = new ProducerDedup();
@@ -128,7 +129,7 @@ export function consumeApply(state: DarqState, logical: LogicalDarq, lsn: Lsn): 
   const selves = logical.selves;
   const self = selves.find(lsn);
   if (self !== -1) {
-    state.liveBytes -= selves.take(self).length;
+    state.liveBytes -= selves.take(self);
     return;
   }
   const position = logical.ins.find(lsn);
@@ -137,12 +138,10 @@ export function consumeApply(state: DarqState, logical: LogicalDarq, lsn: Lsn): 
 }
 
 export function selfApply(state: DarqState, logical: LogicalDarq, lsn: Lsn, body: Uint8Array): void {
-  // A SELF record may stay unconsumed for a long time; if it is a small view into a large buffer
-  // (an encoder's shared output buffer), keeping it would pin that whole buffer, so keep a copy.
-  // (A copy by hand: Node's Buffer.slice is a view, not a copy.)
-  const kept = body.byteLength * 16 < body.buffer.byteLength ? new Uint8Array(body) : body;
-  logical.selves.push(lsn, kept);
-  state.liveBytes += kept.length;
+  // The queue copies the body into its arena: a SELF record may stay unconsumed for a long time,
+  // and the caller's array is often a view into an encoder's large shared buffer.
+  logical.selves.push(lsn, body);
+  state.liveBytes += body.length;
 }
 
 /** Adds an IN entry and records its (from, seq) in the matching dedup table. */

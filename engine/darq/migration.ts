@@ -184,6 +184,34 @@ export class Migrator {
     return ok(undefined);
   }
 
+  /**
+   * Whether `logicalDarq` could be exported whole and dropped now (a deactivation that frees the
+   * DARQ): no unconsumed IN entry, no unacknowledged out-message, and its SELF entries and dedup
+   * tables take at most about `bytesMax` bytes.
+   */
+  quiescent(logicalDarq: string, bytesMax: number): Result<boolean> {
+    const hosted = this.hosted(logicalDarq);
+    if (!hosted.ok) return hosted;
+    const logical = hosted.value;
+    if (logical.ins.size > 0) return ok(false);
+    for (const pair of logical.pairs.values()) if (pair.unackedCount > 0) return ok(false);
+    let bytes = 64 * (logical.producers.producers.size + logical.sources.size);
+    logical.selves.forEach((_lsn, body) => { bytes += body.length; });
+    return ok(bytes <= bytesMax);
+  }
+
+  /**
+   * `done` once everything appended so far is durable: a resumed workflow that finds its ADOPT
+   * already applied waits for it to be durable before it moves on (as adopt's own `done` would).
+   */
+  barrier(done: DurableDone): Result<void> {
+    const failure = this.failure();
+    if (failure !== null) return failure;
+    this.commit.batch().durableDone.push(done);
+    this.commit.added();
+    return ok(undefined);
+  }
+
   /** Step 5: drop the fenced logical DARQ; later messages for it are answered notHere. */
   release(logicalDarq: string, done: DurableDone): Result<void> {
     const failure = this.failure();

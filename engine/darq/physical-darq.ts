@@ -181,9 +181,13 @@ export class PhysicalDarq {
   }
 
   submitStep(step: Step, done: StepDone): Result<Lsn> {
-    const found = this.logicalActive(step.logicalDarq);
-    if (!found.ok) return found;
-    const logical = found.value;
+    // The usual case (hosted, not migrating, no failure) without building a Result.
+    let logical = this.failure === null ? this.state.byName.get(step.logicalDarq) : undefined;
+    if (logical === undefined || logical.fenced) {
+      const found = this.logicalActive(step.logicalDarq);
+      if (!found.ok) return found;
+      logical = found.value;
+    }
     const state = this.state;
     const bytesBound = stepBytesBound(step);
     const problem = stepValidate(state, logical, step, this.config, bytesBound);

@@ -33,36 +33,40 @@ export function idProblem(what: string, id: unknown): string | null {
 export function stepValidate(
   state: DarqState, logical: LogicalDarq, step: Step, config: DarqConfig, bytesBound: number,
 ): Err | null {
-  const where = `step of logical DARQ '${logical.name}'`;
   if (step.incarnation !== logical.incarnation) {
     coverageMark("darq.fencing.staleStepRefused");
     return err(ErrorCode.stepStaleIncarnation,
-      `${where} has incarnation ${step.incarnation}, but the current one is ${logical.incarnation}: ` +
+      `${whereOf(logical)} has incarnation ${step.incarnation}, but the current one is ${logical.incarnation}: ` +
       "a newer processor registered; this one must stop");
   }
   const { consumed, self, out } = step;
   if (consumed.length + self.length + out.length === 0) {
-    return err(ErrorCode.stepEmpty, `${where} consumes, writes and sends nothing`);
+    return err(ErrorCode.stepEmpty, `${whereOf(logical)} consumes, writes and sends nothing`);
   }
   if (consumed.length > stepCountMax || self.length > stepCountMax || out.length > stepCountMax) {
-    return err(ErrorCode.limitExceeded, `${where} has more than ${stepCountMax} inputs, self- or out-messages`);
+    return err(ErrorCode.limitExceeded, `${whereOf(logical)} has more than ${stepCountMax} inputs, self- or out-messages`);
   }
-  const inputProblem = consumedValidate(state, logical, consumed, where);
+  const inputProblem = consumedValidate(state, logical, consumed);
   if (inputProblem !== null) return inputProblem;
   for (const body of self) {
-    if (!(body instanceof Uint8Array) || body.length > config.bodyBytesMax) return bodyTooLarge(where, body);
+    if (!(body instanceof Uint8Array) || body.length > config.bodyBytesMax) return bodyTooLarge(whereOf(logical), body);
   }
   for (const message of out) {
     const problem = idProblem("out-message target", message.to);
-    if (problem !== null) return err(ErrorCode.argumentInvalid, `${where}: ${problem}`);
+    if (problem !== null) return err(ErrorCode.argumentInvalid, `${whereOf(logical)}: ${problem}`);
     if (!(message.body instanceof Uint8Array) || message.body.length > config.bodyBytesMax) {
-      return bodyTooLarge(where, message.body);
+      return bodyTooLarge(whereOf(logical), message.body);
     }
   }
   if (bytesBound > frameBodyBytesMax) {
-    return err(ErrorCode.messageTooLarge, `${where} does not fit in one log frame (${frameBodyBytesMax} bytes)`);
+    return err(ErrorCode.messageTooLarge, `${whereOf(logical)} does not fit in one log frame (${frameBodyBytesMax} bytes)`);
   }
   return null;
+}
+
+/** Built only for a refusal: every step passes through here, and most are fine. */
+function whereOf(logical: LogicalDarq): string {
+  return `step of logical DARQ '${logical.name}'`;
 }
 
 function bodyTooLarge(where: string, body: unknown): Err {
@@ -70,26 +74,26 @@ function bodyTooLarge(where: string, body: unknown): Err {
   return err(ErrorCode.messageTooLarge, `${where}: a message body must be a Uint8Array within bodyBytesMax (${size})`);
 }
 
-function consumedValidate(state: DarqState, logical: LogicalDarq, consumed: readonly number[], where: string): Err | null {
+function consumedValidate(state: DarqState, logical: LogicalDarq, consumed: readonly number[]): Err | null {
   for (let index = 0; index < consumed.length; index++) {
     const lsn = consumed[index]!;
     if (!Number.isSafeInteger(lsn) || lsn < 1 || lsn >= state.lsnNext) {
-      return err(ErrorCode.stepUnknownInput, `${where} consumes LSN ${lsn}, which this DARQ never issued`);
+      return err(ErrorCode.stepUnknownInput, `${whereOf(logical)} consumes LSN ${lsn}, which this DARQ never issued`);
     }
     // Its own SELF messages a processor may consume before they are durable: the step that
     // wrote one precedes the consuming step in the log, so a crash cannot keep the second alone.
     if (logical.selves.has(lsn)) continue;
     if (lsn >= state.lsnDurable) {
-      return err(ErrorCode.stepUnknownInput, `${where} consumes LSN ${lsn}, which is not durable yet`);
+      return err(ErrorCode.stepUnknownInput, `${whereOf(logical)} consumes LSN ${lsn}, which is not durable yet`);
     }
     if (!logical.ins.has(lsn)) {
       return err(ErrorCode.stepConflict,
-        `${where} consumes LSN ${lsn}, which is not one of its unconsumed entries (already consumed by ` +
+        `${whereOf(logical)} consumes LSN ${lsn}, which is not one of its unconsumed entries (already consumed by ` +
         "another step, or not its entry)");
     }
   }
   if (hasDuplicate(consumed)) {
-    return err(ErrorCode.stepConflict, `${where} lists the same input LSN twice`);
+    return err(ErrorCode.stepConflict, `${whereOf(logical)} lists the same input LSN twice`);
   }
   return null;
 }

@@ -47,8 +47,10 @@ function buildTable(): Int32Array {
 
 /** CRC32 (IEEE) of bytes[start, end), as an unsigned 32-bit integer. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  assert(start >= 0 && start <= end && end <= bytes.length,
-    `crc32 range [${start}, ${end}) outside a buffer of ${bytes.length} bytes`);
+  // Checked with `if` so the message is only built on failure (one call per frame written).
+  if (!(start >= 0 && start <= end && end <= bytes.length)) {
+    assert(false, `crc32 range [${start}, ${end}) outside a buffer of ${bytes.length} bytes`);
+  }
   if (end - start >= zlibBytesMin && zlibCrc32 !== undefined) {
     return zlibCrc32(bytes.subarray(start, end), 0) >>> 0;
   }

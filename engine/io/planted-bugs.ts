@@ -12,7 +12,9 @@
 //   dedupNotRecovered   engine/darq/recovery.ts: recovery forgets the producers' dedup tables,
 //                       breaking "also after a crash" of property 4. Only a crash shows it: a
 //                       client resending a message that was durable before the crash gets it
-//                       accepted twice. This is the VOPR test's planted bug, since it needs a fault.
+//                       accepted twice. This is the VOPR test's planted bug, since it needs a fault;
+//                       the VOPR's "unacknowledged crash" episodes (sim/vopr/vopr-unacked.ts) are
+//                       that fault, so about a quarter of seeds catch it.
 //
 // Global, like the coverage marks, because the paths sit deep in the engine; the VOPR sets the
 // switches for one run and clears them afterwards (see sim/vopr/vopr-run.ts).

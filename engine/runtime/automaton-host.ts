@@ -32,7 +32,7 @@ import { envelopeDecode, type DeadLetter } from "./codec.ts";
 export type { AutomatonHostOptions, HostReport, HostStats, HostStatus } from "./host-config.ts";
 import type { StagedSend, StagedStep } from "./context.ts";
 import {
-  hostConfigResolve, retryDelayUsAfter, type AutomatonHostOptions, type HostConfig, type HostReport, type HostStats,
+  hostConfigResolve, retryDelayUsAfter, type AutomatonHostOptions, type CommittedInput, type HostConfig, type HostReport, type HostStats,
   type HostStatus,
 } from "./host-config.ts";
 import { replay, snapshotOf } from "./host-replay.ts";
@@ -61,6 +61,12 @@ export class AutomatonHost<State, Message, Event> {
   private deadLettersKept: DeadLetter[] = [];
   private stepsSinceSnapshot = 0;
   private endReason: Err | null = null;
+  /** The input whose modelled compute is running, its staged step and its start time. */
+  private workEntry: Entry | null = null;
+  private workStaged: StagedStep<Event> | null = null;
+  private workStartUs = 0;
+  private workInside = false;
+  private readonly onWorkDone = (): void => this.workDone();
 
   constructor(
     // `any` snapshot type: the host stores snapshots opaquely; `restore` makes that type invariant.
@@ -187,16 +193,27 @@ export class AutomatonHost<State, Message, Event> {
     const staged = built.value;
     const work = this.options.work;
     if (work === undefined || staged.workUs === 0) return this.submit(entry, staged, nowUs);
+    // The step waits for its compute; one input is in work at a time, so its parts wait in fields
+    // and one bound callback serves every step (no closure per step).
     this.waiting = true;
-    let inside = true;
-    work(staged.workUs, () => {
-      this.waiting = false;
-      if (this.currentStatus !== "running") return;
-      this.submit(entry, staged, nowUs);
-      // A work function that completes at once (live mode) returns into the running pump loop.
-      if (!inside) this.pump();
-    });
-    inside = false;
+    this.workEntry = entry;
+    this.workStaged = staged;
+    this.workStartUs = nowUs;
+    this.workInside = true;
+    work(staged.workUs, this.onWorkDone);
+    this.workInside = false;
+  }
+
+  private workDone(): void {
+    const entry = this.workEntry;
+    const staged = this.workStaged;
+    this.workEntry = null;
+    this.workStaged = null;
+    this.waiting = false;
+    if (entry === null || staged === null || this.currentStatus !== "running") return;
+    this.submit(entry, staged, this.workStartUs);
+    // A work function that completes at once (live mode) returns into the running pump loop.
+    if (!this.workInside) this.pump();
   }
 
   private submit(entry: Entry, staged: StagedStep<Event>, nowUs: number): void {
@@ -207,7 +224,8 @@ export class AutomatonHost<State, Message, Event> {
       return this.attemptFailed(entry, err(ErrorCode.messageInvalid,
         `automaton '${this.id}': the step for lsn ${entry.lsn} does not encode: ${String(cause)}`));
     }
-    const submitted = this.options.darq.submitStep(step, (failure) => this.onDurable(failure, staged.sends));
+    const input: CommittedInput = { lsn: entry.lsn, body: entry.body, startUs: nowUs, submittedUs: this.options.clock.nowUs() };
+    const submitted = this.options.darq.submitStep(step, (failure) => this.onDurable(failure, staged.sends, input));
     if (!submitted.ok) return this.submitRefused(entry, submitted);
     this.queueHead++;
     this.attempts = 0;
@@ -287,10 +305,10 @@ export class AutomatonHost<State, Message, Event> {
     this.stats.snapshots++;
   }
 
-  private onDurable(failure: Err | null, sends?: readonly StagedSend[]): void {
+  private onDurable(failure: Err | null, sends?: readonly StagedSend[], input?: CommittedInput): void {
     if (failure !== null) return this.end("failed", failure);
     this.stats.stepsDurable++;
-    if (sends !== undefined && sends.length > 0) this.options.onCommitted?.(this.id, sends);
+    if (sends !== undefined && input !== undefined) this.options.onCommitted?.(this.id, sends, input);
   }
 
   private waitFor(delayUs: number): void {

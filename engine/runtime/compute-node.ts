@@ -20,6 +20,8 @@ import type { DarqPort } from "./darq-port.ts";
 import { automatonIdCheck, type AutomatonId } from "./ids.ts";
 import type { RemoteDarq } from "./remote-darq.ts";
 import type { RemoteDarqLink } from "./remote-darq-link.ts";
+import { Standby } from "./standby.ts";
+import { EntryKind, type Entry } from "../darq/index.ts";
 
 export type ComputeNodeOptions = {
   readonly id: string;
@@ -43,6 +45,14 @@ export type ComputeNodeOptions = {
   readonly onCommitted?: AutomatonHostOptions["onCommitted"];
   /** A processor failed (not fenced, not stopped): ask the workflow to recover it. */
   readonly onLost?: (id: string, computeNode: string, reason: string) => void;
+  /**
+   * Modelled compute (through `work`) to rebuild state per SELF record replayed when a processor
+   * starts: all of them on a cold start, those its warm standby had not applied on a promotion.
+   * Omitted or 0: replay costs no modelled time.
+   */
+  readonly replayCoreUsPerRecord?: number;
+  /** How often a standby reads the committed state it tails (default 100 ms). */
+  readonly standbyPeriodUs?: number;
 };
 
 type AnyHost = AutomatonHost<unknown, unknown, unknown>;
@@ -59,6 +69,8 @@ type Processor = {
   remote: RemoteDarq | null;
   waiters: ((result: Result<number>) => void)[];
   timer: TimerId;
+  /** SELF records up to this LSN are applied already (a promoted standby's); 0: cold start. */
+  readonly lsnWarm: number;
 };
 
 export type ComputeNodeStats = { started: number; stopped: number; lost: number };
@@ -66,6 +78,7 @@ export type ComputeNodeStats = { started: number; stopped: number; lost: number 
 export class ComputeNodeRuntime {
   readonly stats: ComputeNodeStats = { started: 0, stopped: 0, lost: 0 };
   private readonly processors = new Map<string, Processor>();
+  private readonly standbys = new Map<string, Standby>();
   /** Per automaton, the epoch below which starts are refused (set by stops; bounded, oldest dropped). */
   private readonly startFloor = new Map<string, number>();
   private stopped = false;
@@ -89,8 +102,22 @@ export class ComputeNodeRuntime {
       return done(err(ErrorCode.stepStaleIncarnation,
         `compute node ${this.options.id}: start of ${id} at epoch ${epoch} comes after a stop at epoch ${this.startFloor.get(id)}`));
     }
+    // A late start from an older operation (its attempt timed out and was retried) must not replace
+    // the processor a newer one started here: after a migration it would host the log afresh on
+    // the DARQ node the automaton left.
+    const running = this.processors.get(id);
+    if (running !== undefined && running.epoch > epoch) {
+      return done(err(ErrorCode.stepStaleIncarnation,
+        `compute node ${this.options.id}: start of ${id} at epoch ${epoch} comes after a start at epoch ${running.epoch}`));
+    }
     this.processorEnd(id, "superseded by a new start");
-    const processor: Processor = { id: id as AutomatonId, darqNode, epoch, incarnation: 0, host: null, remote: null, waiters: [done], timer: -1 };
+    // A warm standby of this automaton here is promoted: what it applied needs no replay.
+    const standby = this.standbys.get(id);
+    this.standbyEnd(id);
+    const lsnWarm = standby !== undefined && standby.options.darqNode === darqNode ? standby.lsnApplied : 0;
+    const processor: Processor = {
+      id: id as AutomatonId, darqNode, epoch, incarnation: 0, host: null, remote: null, waiters: [done], timer: -1, lsnWarm,
+    };
     this.processors.set(id, processor);
     this.stats.started++;
     const delayUs = this.options.startDelayUs?.() ?? 0;
@@ -110,7 +137,53 @@ export class ComputeNodeRuntime {
     if ((this.startFloor.get(id) ?? 0) < epoch) this.floorRaise(id, epoch);
     const processor = this.processors.get(id);
     if (processor !== undefined && processor.epoch < epoch && this.processorEnd(id, "stopped")) this.stats.stopped++;
+    const standby = this.standbys.get(id);
+    if (standby !== undefined && standby.options.epoch < epoch) this.standbyEnd(id);
     done(ok(undefined));
+  }
+
+  /**
+   * Starts (replacing any) warm standby of `id` here, tailing its logical DARQ on `darqNode`, for
+   * the metadata operation `epoch`. It needs a remote link (it reads over the processor wire).
+   * Starting one that is here already resumes its tailing with what it applied.
+   */
+  standbyStart(id: string, darqNode: string, epoch: number, done: (result: Result<void>) => void): void {
+    if (this.stopped) return done(err(ErrorCode.nodeDown, `compute node ${this.options.id} is down`));
+    const checked = automatonIdCheck(id);
+    if (!checked.ok) return done(checked);
+    const definition = this.options.definitions.get(checked.value.type);
+    const link = this.options.link;
+    if (definition === undefined || link === null) {
+      return done(err(ErrorCode.argumentInvalid, definition === undefined
+        ? `compute node ${this.options.id} has no definition of type '${checked.value.type}' (standby of '${id}')`
+        : `compute node ${this.options.id} has no remote link to tail '${id}' with`));
+    }
+    if (epoch < (this.startFloor.get(id) ?? 0) || (this.standbys.get(id)?.options.epoch ?? 0) > epoch) {
+      return done(err(ErrorCode.stepStaleIncarnation, `compute node ${this.options.id}: standby of ${id} at epoch ${epoch} is stale`));
+    }
+    const earlier = this.standbys.get(id);
+    this.standbyEnd(id);
+    const periodUs = this.options.standbyPeriodUs ?? 100_000;
+    const server = this.options.serviceAddress(darqNode);
+    const standby = new Standby({
+      id: id as AutomatonId, definition, darqNode, epoch, clock: this.options.clock, periodUs,
+      read: (answer) => link.readState(id, server, periodUs * 10, answer),
+    });
+    // A standby started again (an addStandby for one that stopped tailing) keeps what it applied.
+    if (earlier !== undefined && earlier.options.darqNode === darqNode) standby.warmFrom(earlier);
+    this.standbys.set(id, standby);
+    standby.start();
+    done(ok(undefined));
+  }
+
+  /** Ids of the standbys kept here, sorted. */
+  standbyIds(): string[] {
+    return [...this.standbys.keys()].sort();
+  }
+
+  /** The standby of `id` here, if any (tests and monitoring). */
+  standbyOf(id: string): Standby | undefined {
+    return this.standbys.get(id);
   }
 
   /** Ids of the processors that run (or are starting) here, sorted. */
@@ -134,6 +207,7 @@ export class ComputeNodeRuntime {
   stop(): void {
     this.stopped = true;
     for (const id of [...this.processors.keys()]) this.processorEnd(id, null);
+    for (const id of [...this.standbys.keys()]) this.standbyEnd(id);
     this.options.link?.stop();
   }
 
@@ -143,7 +217,7 @@ export class ComputeNodeRuntime {
     const definition = this.options.definitions.get(processor.id.slice(0, processor.id.indexOf("/")))!;
     const { clock, work, hostConfig, onCommitted } = this.options;
     const host: AnyHost = new AutomatonHost<unknown, unknown, unknown>(definition, processor.id, {
-      darq: port.value, clock,
+      darq: this.replayCharged(port.value, processor.lsnWarm), clock,
       ...(work === undefined ? {} : { work }),
       ...(onCommitted === undefined ? {} : { onCommitted }),
       ...(hostConfig === undefined ? {} : { config: hostConfig }),
@@ -151,6 +225,52 @@ export class ComputeNodeRuntime {
     });
     processor.host = host;
     host.start();
+  }
+
+  /**
+   * The port with the modelled cost of rebuilding state added to its registration: the host starts
+   * handling inputs only after the SELF records above `lsnWarm` are "replayed" on a core.
+   */
+  private replayCharged(port: DarqPort, lsnWarm: number): DarqPort {
+    const { work, replayCoreUsPerRecord: perRecord } = this.options;
+    if (work === undefined || perRecord === undefined || perRecord <= 0) return port;
+    // A remote port hands its entries over once: the count's read is kept for the host.
+    let read: Result<Entry[]> | null = null;
+    return {
+      host: (id) => port.host(id),
+      register: (id, onInput, done) => {
+        // Inputs that arrive while the replay runs reach the host once it runs (it drops repeats).
+        let held: Entry[] | null = null;
+        return port.register(id, (entry) => (held === null ? onInput(entry) : void held.push(entry)), (failure, incarnation) => {
+          if (failure !== null) return done(failure, incarnation);
+          const entries = port.readUnconsumed(id);
+          read = entries;
+          const records = entries.ok ? entries.value.filter((entry) => entry.kind === EntryKind.self && entry.lsn > lsnWarm).length : 0;
+          if (records === 0) return done(failure, incarnation);
+          held = [];
+          work(records * perRecord, () => {
+            const arrived = held ?? [];
+            held = null;
+            done(failure, incarnation);
+            for (const entry of arrived) onInput(entry);
+          });
+        });
+      },
+      readUnconsumed: (id) => {
+        const kept = read;
+        read = null;
+        return kept ?? port.readUnconsumed(id);
+      },
+      submitStep: (step, done) => port.submitStep(step, done),
+      get lsnDurable() {
+        return port.lsnDurable;
+      },
+    };
+  }
+
+  private standbyEnd(id: string): void {
+    this.standbys.get(id)?.stop();
+    this.standbys.delete(id);
   }
 
   private portFor(processor: Processor): Result<DarqPort> {

@@ -15,11 +15,11 @@
 
 import type { Clock } from "../io/clock.ts";
 import { ErrorCode } from "../io/errors.ts";
-import { err, ok, type Result } from "../io/result.ts";
+import { err, type Err, ok, type Result } from "../io/result.ts";
 import type { LogDevice } from "../io/log-device.ts";
 import type { Address, Transport } from "../io/transport.ts";
 import type { CatalogStore } from "../catalog/catalog-store.ts";
-import { EntryKind, PhysicalDarq } from "../darq/index.ts";
+import { EntryKind, type LogicalState, PhysicalDarq } from "../darq/index.ts";
 import type { DarqPort } from "./darq-port.ts";
 import { MetadataRequester } from "./metadata-requester.ts";
 import { metadataId, type MetadataMessage } from "./metadata-types.ts";
@@ -128,6 +128,52 @@ export class DarqNodeRuntime {
         return darq.lsnDurable;
       },
     };
+  }
+
+  // ---- migration (DESIGN §3 property 10; the workflow is the metadata automaton's "migrate") ----
+
+  /** Fences logical DARQ `id` here; ok once the fence is durable (again ok if fenced before). */
+  migrationFence(id: string, done: (result: Result<void>) => void): void {
+    if (this.stopped) return done(err(ErrorCode.nodeDown, `DARQ node ${this.options.id} is down`));
+    const fenced = this.darq.migration.fence(id, (failure) => done(failure === null ? ok(undefined) : failure));
+    if (!fenced.ok) done(fenced);
+  }
+
+  /** The fenced logical DARQ `id` as plain data; logicalDarqUnknown once it is released. */
+  migrationExport(id: string): Result<LogicalState> {
+    if (this.stopped) return err(ErrorCode.nodeDown, `DARQ node ${this.options.id} is down`);
+    return this.darq.migration.exportState(id);
+  }
+
+  /** Hosts exported state here as one ADOPT record (or waits for the earlier one to be durable). */
+  migrationAdopt(state: LogicalState, done: (result: Result<void>) => void): void {
+    if (this.stopped) return done(err(ErrorCode.nodeDown, `DARQ node ${this.options.id} is down`));
+    const whenDurable = (failure: Err | null): void => done(failure === null ? ok(undefined) : failure);
+    const adopted = this.darq.hosts(state.name) ? this.darq.migration.barrier(whenDurable) : this.darq.migration.adopt(state, whenDurable);
+    if (!adopted.ok) done(adopted);
+  }
+
+  /**
+   * Deactivation's park: when dormant `id` has nothing unconsumed and its state is small, fences
+   * and exports it (ok(state): the metadata automaton keeps it, and the DARQ is dropped next);
+   * otherwise ok(null) and it stays here, watched. Once fenced, it is exported whatever arrived.
+   */
+  migrationPark(id: string, bytesMax: number, done: (result: Result<LogicalState | null>) => void): void {
+    if (this.stopped) return done(err(ErrorCode.nodeDown, `DARQ node ${this.options.id} is down`));
+    const exported = this.darq.migration.exportState(id);
+    if (exported.ok) return done(exported);
+    const quiescent = this.darq.migration.quiescent(id, bytesMax);
+    if (!quiescent.ok) return done(quiescent);
+    if (!quiescent.value) return done(ok(null));
+    this.migrationFence(id, (fenced) => done(fenced.ok ? this.darq.migration.exportState(id) : fenced));
+  }
+
+  /** Drops the fenced logical DARQ `id` here; ok once durable, also when it is gone already. */
+  migrationRelease(id: string, done: (result: Result<void>) => void): void {
+    if (this.stopped) return done(err(ErrorCode.nodeDown, `DARQ node ${this.options.id} is down`));
+    const released = this.darq.migration.release(id, (failure) => done(failure === null ? ok(undefined) : failure));
+    if (!released.ok) return done(released);
+    this.service.release(id);
   }
 
   /** Sends a message to the metadata automaton, exactly once per (this node's producer, seq). */

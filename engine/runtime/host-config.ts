@@ -31,8 +31,19 @@ export type AutomatonHostOptions = {
   readonly beforeSend?: (target: AutomatonId) => void;
   /** Runs `coreUs` of modelled compute, then calls `done`; omitted: work is not modelled. */
   readonly work?: (coreUs: number, done: () => void) => void;
-  /** Observes the sends of each input step once it is durable (committed): metering, tracing. */
-  readonly onCommitted?: (id: AutomatonId, sends: readonly StagedSend[]) => void;
+  /** Observes each input step once it is durable (committed), with its sends: metering, tracing. */
+  readonly onCommitted?: (id: AutomatonId, sends: readonly StagedSend[], input: CommittedInput) => void;
+};
+
+/** The input a committed step consumed, and when the step ran (a trace pairs sends with it). */
+export type CommittedInput = {
+  readonly lsn: number;
+  /** The input's envelope bytes, as the sender's step encoded them. */
+  readonly body: Uint8Array;
+  /** When the handler ran. */
+  readonly startUs: number;
+  /** When the step went to the DARQ: after the handler and its modelled compute. */
+  readonly submittedUs: number;
 };
 
 /** Counters since this host started. Steps are those that consume an input (snapshots are not steps here). */

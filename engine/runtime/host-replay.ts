@@ -25,14 +25,19 @@ export interface Replayed<State> {
   readonly inputs: Entry[];
 }
 
-/** Rebuilds state from `entries` (readUnconsumed order). An Err means the automaton cannot run. */
+/**
+ * Rebuilds state from `entries` (readUnconsumed order). An Err means the automaton cannot run.
+ * `from`: apply the entries to this state instead of the initial one (a standby tailing the log
+ * applies only the SELF records it has not seen yet).
+ */
 export function replay<State>(
   definition: DefinitionOfState<State>,
   self: AutomatonId,
   entries: readonly Entry[],
   deadLettersKeptMax: number,
+  from?: { readonly state: State },
 ): Result<Replayed<State>> {
-  let state = definition.initial();
+  let state = from === undefined ? definition.initial() : from.state;
   const selfLsns: number[] = [];
   let deadLetters: DeadLetter[] = [];
   const inputs: Entry[] = [];

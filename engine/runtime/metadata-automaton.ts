@@ -13,7 +13,7 @@
 import { defineAutomaton, type AutomatonDefinition } from "./automaton.ts";
 import { Plan } from "./metadata-plan.ts";
 import {
-  metadataInitial, opActions,
+  metadataInitial, opActions, processorKinds,
   type ActionResult, type MetadataEvent, type MetadataMessage, type MetadataState, type Op,
 } from "./metadata-types.ts";
 import type { Placement } from "./placement.ts";
@@ -34,6 +34,20 @@ export function metadataDefinition(placement: Placement): MetadataDefinition {
           break;
         case "recover":
           recover(plan, message.id, message.computeNode);
+          break;
+        case "migrate":
+          plan.request("migrate", message.id, {
+            darqNode: message.darqNode, ...(message.computeNode === undefined ? {} : { computeNode: message.computeNode }),
+          });
+          break;
+        case "moveCompute":
+          plan.request("moveCompute", message.id, { computeNode: message.computeNode });
+          break;
+        case "addStandby":
+          plan.request("addStandby", message.id, message.computeNode === undefined ? {} : { computeNode: message.computeNode });
+          break;
+        case "failover":
+          plan.request("failover", message.id);
           break;
         case "pools":
           plan.emit({ type: "pools", compute: message.compute, darq: message.darq, types: message.types });
@@ -62,9 +76,14 @@ function nodeDown(plan: Plan, state: Readonly<MetadataState>, node: string): voi
     const op = plan.op(id);
     if (op === undefined || op.computeNode !== node) continue;
     if (op.action <= processorStartAt(op)) plan.replaceCompute(op);
-    else if (op.kind === "activate" || op.kind === "recover") plan.thenSet(op, "recover");
+    else if (processorKinds.includes(op.kind)) plan.thenSet(op, "recover");
   }
-  for (const id of plan.idsOn(node, "computeNode")) plan.request("recover", id);
+  // A standby elsewhere takes over from a primary there (no replay). A standby there stays in the
+  // record, unused while its node is down, and is started again when the node is back.
+  for (const id of plan.idsOn(node, "computeNode")) {
+    const standby = plan.record(id)?.standby ?? null;
+    plan.request(standby !== null && plan.computeUp(standby) ? "failover" : "recover", id);
+  }
 }
 
 function nodeUp(plan: Plan, state: Readonly<MetadataState>, node: string): void {
@@ -74,12 +93,20 @@ function nodeUp(plan: Plan, state: Readonly<MetadataState>, node: string): void 
     for (const id of Object.keys(state.ops).sort()) {
       const op = plan.op(id);
       if (op === undefined || op.darqNode !== node) continue;
-      if ((op.kind === "activate" || op.kind === "recover") && op.action >= processorStartAt(op)) plan.thenSet(op, "recover");
+      if (processorKinds.includes(op.kind) && op.action >= processorStartAt(op)) plan.thenSet(op, "recover");
       if (op.kind === "deactivate" || op.kind === "watch") plan.thenSet(op, "watch");
     }
     for (const id of plan.idsOn(node, "darqNode")) {
       const record = plan.record(id);
       plan.request(record?.computeNode === null ? "watch" : "recover", id);
+    }
+  } else {
+    // A compute node is back: a restart lost its standbys, a false suspicion left them running;
+    // either way asking for them again gives each automaton exactly the one its record names.
+    for (const id of plan.idsOn(node, "standby")) {
+      const op = plan.op(id);
+      if (op === undefined) plan.request("addStandby", id);
+      else plan.thenSet(op, "addStandby");
     }
   }
   plan.retryWaiting();
@@ -91,8 +118,10 @@ function recover(plan: Plan, id: string, computeNode: string | undefined): void 
   const op = plan.op(id);
   if (op !== undefined) {
     // The processor an operation started is lost: recover once the operation is done.
-    const started = (op.kind === "activate" || op.kind === "recover") && op.action > processorStartAt(op);
+    const started = processorKinds.includes(op.kind) && op.action > processorStartAt(op);
     if (started && op.computeNode === computeNode) plan.thenSet(op, "recover");
+    // A standby being added beside the lost processor: recover once it is in place.
+    if (op.kind === "addStandby" && plan.record(id)?.computeNode === computeNode) plan.thenSet(op, "recover");
     return;
   }
   if (plan.record(id)?.computeNode === computeNode) plan.request("recover", id);
@@ -114,6 +143,7 @@ function progress(plan: Plan, report: Extract<MetadataMessage, { type: "progress
       const learnt = {
         ...(result.version === undefined ? {} : { version: result.version }),
         ...(result.incarnation === undefined ? {} : { incarnation: result.incarnation }),
+        ...(result.parked === undefined ? {} : { parked: result.parked }),
       };
       if (action + 1 < opActions[op.kind].length) return plan.advance(op, action + 1, learnt);
       return plan.finish({ ...op, ...learnt });
@@ -122,6 +152,10 @@ function progress(plan: Plan, report: Extract<MetadataMessage, { type: "progress
       return plan.advance(op, action + 1,
         { computeNode: result.computeNode, darqNode: result.darqNode, version: result.version });
     case "replace":
+      // A standby that its node cannot take: the operation ends without one.
+      if (op.kind === "addStandby") return plan.finish({ ...op, computeNode: "" });
+      // A migration the cluster refuses before its fence: dropped, the automaton stays as it was.
+      if (op.kind === "migrate" && action === 0) return plan.drop(op);
       return plan.replaceCompute(op);
   }
 }
@@ -148,6 +182,7 @@ export function metadataApply(state: MetadataState, event: MetadataEvent): Metad
       const next: Op = {
         ...op, action: event.action, version: event.version, incarnation: event.incarnation,
         computeNode: event.computeNode, darqNode: event.darqNode, epoch: event.epoch, abandoned: event.abandoned,
+        ...(event.parked === undefined ? {} : { parked: event.parked }),
       };
       state.ops[event.id] = next;
       state.opIdNext = Math.max(state.opIdNext, event.epoch + 1);
@@ -161,8 +196,9 @@ export function metadataApply(state: MetadataState, event: MetadataEvent): Metad
     case "opFinished":
       delete state.ops[event.id];
       state.automata[event.id] = event.record;
-      state.opsFinished[event.kind]++;
+      state.opsFinished[event.kind] = (state.opsFinished[event.kind] ?? 0) + 1;
       break;
+
     case "waiting":
       if (event.waiting) state.waiting[event.id] = true;
       else delete state.waiting[event.id];

@@ -26,6 +26,7 @@ import type { Clock, TimerId } from "../io/clock.ts";
 import { ErrorCode } from "../io/errors.ts";
 import type { Result } from "../io/result.ts";
 import type { ActiveAutomatonRow, CatalogStore } from "../catalog/catalog-store.ts";
+import type { LogicalState } from "../darq/index.ts";
 import { actionName, type ActionResult, type MetadataState, type Op } from "./metadata-types.ts";
 
 /** How the executor reaches nodes (RPCs in a cluster, direct calls in the simulator). */
@@ -43,6 +44,25 @@ export interface MetadataActuators {
    * (ok if none runs or the node is down), and refuses later starts older than `epoch` there.
    */
   processorStop(node: string, id: string, epoch: number, done: (result: Result<void>) => void): void;
+  /** Fences logical DARQ `id` on DARQ node `node` (no more steps, arrivals or registrations); ok once
+   *  durable. Fencing a fenced one is ok. */
+  darqFence(node: string, id: string, done: (result: Result<void>) => void): void;
+  /**
+   * Copies the fenced logical DARQ `id` from DARQ node `source` to `target` as one ADOPT record; ok
+   * once durable there. Ok at once (after a durability barrier) when `target` already hosts it.
+   */
+  darqMove(source: string, target: string, id: string, done: (result: Result<void>) => void): void;
+  /** Drops the fenced logical DARQ `id` from `node`; ok once durable (also if it is gone already). */
+  darqRelease(node: string, id: string, done: (result: Result<void>) => void): void;
+  /**
+   * Parks dormant `id` on `node` if nothing in it is unconsumed and its state is at most about
+   * `bytesMax` bytes: fences and exports it, ok(state); else ok(null), and it stays hosted.
+   */
+  darqPark(node: string, id: string, bytesMax: number, done: (result: Result<LogicalState | null>) => void): void;
+  /** Hosts a parked logical DARQ on `node` (one ADOPT record); ok once durable, also if hosted already. */
+  darqAdopt(node: string, state: LogicalState, done: (result: Result<void>) => void): void;
+  /** Starts (replacing any) warm standby of `id` on compute node `node`, tailing `darqNode`. */
+  standbyStart(node: string, id: string, darqNode: string, epoch: number, done: (result: Result<void>) => void): void;
 }
 
 /** Sends an outcome to the metadata automaton; `durable(true)` once it is in its log. */
@@ -59,6 +79,8 @@ export type MetadataExecutorOptions = {
   readonly onRetry?: (op: Op, reason: string) => void;
   /** Told just before each try of an action (tests crash the worker at every one). */
   readonly onAction?: (op: Op) => void;
+  /** Largest state a deactivation parks in the metadata record (default 64 KiB). */
+  readonly parkBytesMax?: number;
   /**
    * Whether `op` (as this attempt knows it) is still what the state asks for; checked before every
    * retry, so an attempt the state has moved past (even by steps not yet durable) stops at once.
@@ -181,8 +203,18 @@ export class MetadataExecutor {
             : { outcome: "adopt", computeNode: row.computeNode, darqNode: row.darqNode, version: row.version });
         });
       case "darqHost":
+        if (op.parked !== undefined) return this.adoptThenWatch(op, op.parked, finish);
+        return actuators.darqWatch(op.darqNode, op.id, op.epoch, (watched) => finish(watched.ok ? { outcome: "done" } : watched.reason));
       case "darqWatch":
         return actuators.darqWatch(op.darqNode, op.id, op.epoch, (watched) => finish(watched.ok ? { outcome: "done" } : watched.reason));
+      case "darqPark":
+        return actuators.darqPark(op.darqNode, op.id, this.options.parkBytesMax ?? 64 * 1024, (parked) => {
+          if (!parked.ok) return finish(parked.reason);
+          finish(parked.value === null ? { outcome: "done" } : { outcome: "done", parked: parked.value });
+        });
+      case "darqDrop":
+        if (op.parked === undefined) return finish({ outcome: "done" });
+        return actuators.darqRelease(op.darqNode, op.id, (released) => finish(released.ok ? { outcome: "done" } : released.reason));
       case "processorStart":
         return actuators.processorStart(op.computeNode, op.id, op.darqNode, op.epoch, (started) => {
           if (started.ok) return finish({ outcome: "done", incarnation: started.value });
@@ -192,8 +224,8 @@ export class MetadataExecutor {
           finish(started.reason);
         });
       case "processorStop":
-        return actuators.processorStop(op.computeNode, op.id, op.epoch, (stopped) =>
-          finish(stopped.ok || stopped.code === ErrorCode.nodeDown ? { outcome: "done" } : stopped.reason));
+        // The primary and whatever else the operation leaves behind (a standby).
+        return this.stopAll(op, [op.computeNode, ...op.abandoned.filter((node) => node !== op.computeNode)], finish);
       case "processorStopAbandoned":
         // The new processor fences older ones anyway; stopping them frees their nodes of zombies.
         return this.stopAll(op, op.abandoned.filter((node) => node !== op.computeNode), finish);
@@ -201,6 +233,26 @@ export class MetadataExecutor {
       case "catalogRecovered":
         return this.update(op, { state: "active", incarnation: op.incarnation, computeNode: op.computeNode }, finish,
           (row) => row.state === "active" && row.incarnation === op.incarnation && row.computeNode === op.computeNode);
+      case "catalogMoved":
+        return this.update(op, { state: "active", incarnation: op.incarnation, computeNode: op.computeNode, darqNode: op.darqNode },
+          finish, (row) => row.state === "active" && row.incarnation === op.incarnation && row.computeNode === op.computeNode &&
+            row.darqNode === op.darqNode);
+      case "darqFence":
+        // A cluster that cannot migrate refuses the fence: the migration is dropped, nothing changed.
+        return actuators.darqFence(sourceOf(op), op.id, (fenced) => finish(fenced.ok ? { outcome: "done" }
+          : fenced.code === ErrorCode.argumentInvalid ? { outcome: "replace", reason: fenced.reason } : fenced.reason));
+      case "darqAdopt":
+        return actuators.darqMove(sourceOf(op), op.darqNode, op.id, (moved) => finish(moved.ok ? { outcome: "done" } : moved.reason));
+      case "darqRelease":
+        return actuators.darqRelease(sourceOf(op), op.id, (released) => finish(released.ok ? { outcome: "done" } : released.reason));
+      case "standbyStart":
+        return actuators.standbyStart(op.computeNode, op.id, op.darqNode, op.epoch, (started) => {
+          if (started.ok) return finish({ outcome: "done" });
+          if (started.code === ErrorCode.nodeDown || started.code === ErrorCode.argumentInvalid) {
+            return finish({ outcome: "replace", reason: started.reason });
+          }
+          finish(started.reason);
+        });
       case "catalogDeactivating":
         return this.update(op, { state: "deactivating" }, finish, (row) => row.state === "deactivating");
       case "catalogDelete":
@@ -215,6 +267,15 @@ export class MetadataExecutor {
           });
         });
     }
+  }
+
+  /** A parked automaton's activation: adopt its state, then host it as darqHost does. */
+  private adoptThenWatch(op: Op, parked: LogicalState, finish: (outcome: ActionResult | string) => void): void {
+    const { actuators } = this.options;
+    actuators.darqAdopt(op.darqNode, parked, (adopted) => {
+      if (!adopted.ok) return finish(adopted.reason);
+      actuators.darqWatch(op.darqNode, op.id, op.epoch, (watched) => finish(watched.ok ? { outcome: "done" } : watched.reason));
+    });
   }
 
   private stopAll(op: Op, nodes: readonly string[], finish: (outcome: ActionResult | string) => void): void {
@@ -253,4 +314,10 @@ export class MetadataExecutor {
       finish(decide(found.value));
     });
   }
+}
+
+/** The DARQ node a migration moves away from. */
+function sourceOf(op: Op): string {
+  if (op.darqSource === undefined) throw new RangeError(`operation ${op.kind} of ${op.id} names no source DARQ node`);
+  return op.darqSource;
 }

@@ -4,12 +4,30 @@
 // decisions in one step agree with each other, and every decision is an event: replay never
 // re-decides, it re-applies.
 
+import type { LogicalState } from "../darq/index.ts";
 import type { StepContext } from "./context.ts";
 import type { ComputeNodeInfo, DarqNodeInfo, Placement, PlacementChoice } from "./placement.ts";
 import {
-  opActions, reservedTypePrefix,
+  opActions, processorKinds, reservedTypePrefix,
   type AutomatonRecord, type MetadataEvent, type MetadataState, type Op, type OpKind,
 } from "./metadata-types.ts";
+
+/** What a request names: the DARQ node and compute node an operation should move to. */
+export type Want = { readonly darqNode?: string; readonly computeNode?: string };
+
+/**
+ * Compute nodes whose processor (or standby) of the automaton an operation leaves behind: the old
+ * primary when the processor moves, and the standby when the operation makes it useless (the log
+ * moves away, the automaton goes dormant) — the operation stops them once its own is running.
+ */
+function abandonedAt(kind: OpKind, record: AutomatonRecord | undefined, computeNode: string): string[] {
+  const primary = record?.computeNode ?? null;
+  const standby = record?.standby ?? null;
+  const nodes: string[] = [];
+  if (primary !== null && primary !== computeNode && kind !== "addStandby" && kind !== "deactivate") nodes.push(primary);
+  if (standby !== null && standby !== computeNode && (kind === "migrate" || kind === "deactivate")) nodes.push(standby);
+  return nodes;
+}
 
 export class Plan {
   private compute: ComputeNodeInfo[];
@@ -62,19 +80,23 @@ export class Plan {
   }
 
   /** An operation is asked for: start it, queue it behind the running one, or ignore it. */
-  request(kind: OpKind, id: string): void {
+  request(kind: OpKind, id: string, want: Want = {}): void {
     const slash = id.indexOf("/");
     if (slash <= 0 || id.startsWith(reservedTypePrefix)) return;
     const running = this.op(id);
-    if (running === undefined) return this.start(kind, id);
-    // Only a reversal of direction waits for the running operation; the rest it already covers.
-    // A watch keeps the automaton dormant, so an activation (its watcher's wake-up) waits for it.
+    if (running === undefined) return this.start(kind, id, want);
+    // Only a reversal of direction (and a recovery behind a standby's start) waits for the running
+    // operation; the rest it already covers (a move, standby or failover asked for while another
+    // operation runs is dropped: the asker decides again on what it then observes). A watch keeps the automaton dormant, so an
+    // activation (its watcher's wake-up) waits for it.
     const reverses = kind === "activate" ? running.kind === "deactivate" || running.kind === "watch"
-      : kind === "deactivate" ? running.kind === "activate" || running.kind === "recover" : false;
+      : kind === "deactivate" ? processorKinds.includes(running.kind) || running.kind === "addStandby" : false;
     if (reverses && running.then !== kind) {
       this.emit({ type: "opThen", id, then: kind });
       this.ops.set(id, { ...running, then: kind });
     }
+    // Adding a standby starts no processor, so it covers no recovery: the recovery follows it.
+    if (kind === "recover" && running.kind === "addStandby") this.thenSet(running, "recover");
   }
 
   /** Queues `kind` to follow the running `op`, unless something already follows it. */
@@ -85,33 +107,13 @@ export class Plan {
   }
 
   /** Starts operation `kind` on `id` if the automaton is in a state where it applies. */
-  start(kind: OpKind, id: string): void {
+  start(kind: OpKind, id: string, want: Want = {}): void {
     const type = id.slice(0, id.indexOf("/"));
     const typeVersion = this.state.types[type];
     if (typeVersion === undefined) return; // not a registered type: nothing to activate
     const record = this.record(id);
-    const active = record !== undefined && record.computeNode !== null;
-    let choice: PlacementChoice | null;
-    switch (kind) {
-      case "activate":
-        if (active) return;
-        choice = this.place(id, type, record?.darqNode);
-        break;
-      case "recover":
-        if (!active) return;
-        choice = this.computeUp(record.computeNode!)
-          ? { computeNode: record.computeNode!, darqNode: record.darqNode }
-          : this.place(id, type, record.darqNode);
-        break;
-      case "deactivate":
-        if (!active) return;
-        choice = { computeNode: record.computeNode!, darqNode: record.darqNode };
-        break;
-      case "watch":
-        if (record === undefined || active) return;
-        choice = { computeNode: "", darqNode: record.darqNode };
-        break;
-    }
+    const choice = this.choose(kind, id, type, record, want);
+    if (choice === undefined) return;
     if (choice === null) {
       if (this.state.waiting[id] === undefined) this.emit({ type: "waiting", id, waiting: true });
       return;
@@ -119,13 +121,51 @@ export class Plan {
     const opId = this.opIdNext++;
     const op: Op = {
       opId, epoch: opId, kind, id, type, typeVersion, computeNode: choice.computeNode, darqNode: choice.darqNode,
-      abandoned: kind === "recover" && record?.computeNode != null && record.computeNode !== choice.computeNode
-        ? [record.computeNode] : [],
+      abandoned: abandonedAt(kind, record, choice.computeNode),
       action: 0, version: record?.version ?? 0, incarnation: record?.incarnation ?? 0, then: null,
+      ...(kind === "migrate" ? { darqSource: record!.darqNode } : {}),
+      ...(kind === "activate" && record?.parked !== undefined ? { parked: record.parked } : {}),
     };
     if (kind === "activate") this.placedCount++;
     this.emit({ type: "opStarted", op });
     this.ops.set(id, op);
+  }
+
+  /** Where operation `kind` runs; undefined: it does not apply now; null: no node is up (wait). */
+  private choose(kind: OpKind, id: string, type: string, record: AutomatonRecord | undefined,
+    want: Want): PlacementChoice | null | undefined {
+    const active = record !== undefined && record.computeNode !== null;
+    // A parked automaton is hosted nowhere: any DARQ node may adopt it; there is nothing to watch.
+    if (kind === "activate") return active ? undefined : this.place(id, type, record?.parked === undefined ? record?.darqNode : undefined);
+    if (kind === "watch") {
+      return record === undefined || active || record.parked !== undefined ? undefined : { computeNode: "", darqNode: record.darqNode };
+    }
+    if (!active) return undefined;
+    const computeNode = record.computeNode!;
+    const standby = record.standby ?? null;
+    switch (kind) {
+      case "recover":
+        return this.computeUp(computeNode) ? { computeNode, darqNode: record.darqNode } : this.place(id, type, record.darqNode);
+      case "deactivate":
+        return { computeNode, darqNode: record.darqNode };
+      case "migrate": {
+        const target = want.darqNode;
+        if (target === undefined || target === record.darqNode || !this.darq.some((info) => info.id === target && info.up)) return undefined;
+        if (want.computeNode !== undefined) return this.computeUp(want.computeNode) ? { computeNode: want.computeNode, darqNode: target } : undefined;
+        return this.place(id, type, target) ?? undefined;
+      }
+      case "moveCompute":
+        return want.computeNode === undefined || want.computeNode === computeNode || !this.computeUp(want.computeNode)
+          ? undefined : { computeNode: want.computeNode, darqNode: record.darqNode };
+      case "addStandby": {
+        // One standby per automaton: asking again resumes it where it is (it stops tailing when idle).
+        if (standby !== null) return this.computeUp(standby) ? { computeNode: standby, darqNode: record.darqNode } : undefined;
+        const node = want.computeNode ?? this.compute.find((info) => info.up && info.id !== computeNode)?.id;
+        return node === undefined || node === computeNode || !this.computeUp(node) ? undefined : { computeNode: node, darqNode: record.darqNode };
+      }
+      case "failover":
+        return standby === null || !this.computeUp(standby) ? undefined : { computeNode: standby, darqNode: record.darqNode };
+    }
   }
 
   /** Moves an operation that has not started its processor yet to another compute node. */
@@ -143,36 +183,62 @@ export class Plan {
   /** Records that `op` is now at `action`, with what the last action learnt. */
   advance(op: Op, action: number, learnt: {
     version?: number; incarnation?: number; computeNode?: string; darqNode?: string; epoch?: number; abandoned?: string[];
+    parked?: LogicalState;
   }): void {
     const next: Op = {
       ...op, action, version: learnt.version ?? op.version, incarnation: learnt.incarnation ?? op.incarnation,
       computeNode: learnt.computeNode ?? op.computeNode, darqNode: learnt.darqNode ?? op.darqNode,
       epoch: learnt.epoch ?? op.epoch, abandoned: learnt.abandoned ?? op.abandoned,
+      ...(learnt.parked === undefined ? {} : { parked: learnt.parked }),
     };
     this.emit({
       type: "opAdvanced", id: op.id, opId: op.opId, action, version: next.version, incarnation: next.incarnation,
       computeNode: next.computeNode, darqNode: next.darqNode, epoch: next.epoch, abandoned: next.abandoned,
+      ...(learnt.parked === undefined ? {} : { parked: learnt.parked }),
     });
     this.ops.set(op.id, next);
   }
 
   /** The last action of `op` is done: record where the automaton lives now, start what waits. */
   finish(op: Op): void {
-    const record: AutomatonRecord = {
-      darqNode: op.darqNode,
-      computeNode: op.kind === "deactivate" || op.kind === "watch" ? null : op.computeNode,
-      version: op.kind === "deactivate" || op.kind === "watch" ? 0 : op.version,
-      incarnation: op.incarnation,
-      typeVersion: op.typeVersion,
-    };
+    const before = this.record(op.id);
+    const dormant = op.kind === "deactivate" || op.kind === "watch";
+    let record: AutomatonRecord;
+    if (op.kind === "addStandby") {
+      // The standby runs beside the primary; "" means its node could not take it.
+      record = { ...before!, standby: op.computeNode === "" ? null : op.computeNode };
+    } else {
+      const standbyBefore = before?.standby ?? null;
+      // A standby survives a move of the primary to another node, nothing else.
+      const standby = dormant || op.kind === "migrate" || op.kind === "failover" || standbyBefore === op.computeNode
+        ? null : standbyBefore;
+      const parked = op.kind === "deactivate" ? op.parked : undefined;
+      record = {
+        darqNode: op.darqNode, computeNode: dormant ? null : op.computeNode, version: dormant ? 0 : op.version,
+        incarnation: op.incarnation, typeVersion: op.typeVersion, ...(standby === null ? {} : { standby }),
+        ...(parked === undefined ? {} : { parked }),
+      };
+    }
     this.emit({ type: "opFinished", id: op.id, opId: op.opId, kind: op.kind, record });
     this.ops.set(op.id, null);
     this.records.set(op.id, record);
+    // Parked with input or unacknowledged output after all (it raced the fence): wake it again.
+    const unfinished = record.parked !== undefined &&
+      (record.parked.ins.length > 0 || record.parked.pairs.some((pair) => pair.bodies.length > 0));
+    const then = op.then ?? (unfinished ? "activate" : null);
+    if (then !== null) this.start(then, op.id);
+  }
+
+  /** Ends `op` before it changed anything: the record stays as it was. */
+  drop(op: Op): void {
+    const record = this.record(op.id)!;
+    this.emit({ type: "opFinished", id: op.id, opId: op.opId, kind: op.kind, record });
+    this.ops.set(op.id, null);
     if (op.then !== null) this.start(op.then, op.id);
   }
 
   /** Automata (with no operation running) whose node is `node`, in id order. */
-  idsOn(node: string, field: "computeNode" | "darqNode"): string[] {
+  idsOn(node: string, field: "computeNode" | "darqNode" | "standby"): string[] {
     return Object.keys(this.state.automata).sort().filter((id) => this.record(id)?.[field] === node);
   }
 

@@ -161,6 +161,15 @@ export class ProcessorService {
     this.stats.registrations++;
   }
 
+  /**
+   * Logical DARQ `id` left this node (migrated away or parked): its remote session, if any, ends
+   * here — no more resending of inputs nobody will acknowledge — and its processor is told to end.
+   */
+  release(id: string): void {
+    const session = this.sessions.get(id);
+    if (session !== undefined) this.fenced(id, session.client, session.session);
+  }
+
   /** A newer registration replaced a remote session: tell its processor to end. */
   private fenced(id: string, client: Address, sessionId: string): void {
     const session = this.sessions.get(id);

@@ -6,11 +6,14 @@
 import type { Clock } from "../io/clock.ts";
 import type { Err } from "../io/result.ts";
 import type { Address, Transport } from "../io/transport.ts";
-import { processorWireParse } from "./processor-wire.ts";
+import { entriesBytes, processorWireParse, type StateRead, type StateReadReply } from "./processor-wire.ts";
 import { RemoteDarq, remoteDarqTimingDefault, type RemoteDarqTiming } from "./remote-darq.ts";
 
 export class RemoteDarqLink {
   private readonly sessions = new Map<string, RemoteDarq>();
+  /** Committed-state reads in flight (standbys tailing a DARQ), by request number. */
+  private readonly reads = new Map<number, (reply: StateReadReply) => void>();
+  private readNext = 1;
   private sessionNext = 1;
   private stopped = false;
 
@@ -43,6 +46,20 @@ export class RemoteDarqLink {
     this.sessions.delete(remote.session);
   }
 
+  /**
+   * Asks the processor service at `server` for the committed SELF entries of `id` (read-only: no
+   * registration, nothing fenced). Unanswered reads (lost, or the server is down) are dropped
+   * after `forgetUs`; the caller simply reads again later.
+   */
+  readState(id: string, server: Address, forgetUs: number, done: (reply: StateReadReply) => void): void {
+    if (this.stopped) return;
+    const request = this.readNext++;
+    this.reads.set(request, done);
+    this.clock.timerStart(forgetUs, () => this.reads.delete(request));
+    const message: StateRead = { kind: "stateRead", id, request };
+    this.transport.send(this.address, server, message, entriesBytes([]));
+  }
+
   get sessionCount(): number {
     return this.sessions.size;
   }
@@ -52,12 +69,19 @@ export class RemoteDarqLink {
     this.stopped = true;
     for (const remote of this.sessions.values()) remote.close();
     this.sessions.clear();
+    this.reads.clear();
     this.transport.unlisten(this.address);
   }
 
   private receive(from: Address, raw: unknown): void {
     const message = processorWireParse(raw);
-    if (message === null || this.stopped || !("session" in message)) return;
+    if (message === null || this.stopped) return;
+    if (message.kind === "stateReadReply") {
+      const done = this.reads.get(message.request);
+      this.reads.delete(message.request);
+      return done?.(message);
+    }
+    if (!("session" in message)) return;
     if (message.kind === "procRestarted") {
       for (const remote of [...this.sessions.values()]) if (remote.server === from) remote.onRestarted(message.boot);
       return;

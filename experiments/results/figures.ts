@@ -7,7 +7,8 @@
 // Figures: cost vs. throughput (one dot per grid point, replications as 95% CI bars; with two or
 // more swept parameters the first one colours the groups) and the time series of the first
 // `timeseriesFiguresMax` grid points (each point's first successful replication), with the
-// applied faults marked. The report's table shows at most `reportRowsMax` rows of points.csv.
+// applied faults marked; for a policy comparison (an objectiveScore column and two or more swept
+// parameters) comparison.md and grouped bars per metric (comparison.ts). The report's table shows at most `reportRowsMax` rows of points.csv.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import { ErrorCode, SsmsError } from "../../engine/io/errors.ts";
 import { parseFaultSchedule, type FaultRecord } from "./fault-schedule.ts";
 import { parseManifest, type ManifestPoint, type RunManifest } from "./manifest.ts";
 import { cellNumber, parseCsv, type CsvRow } from "./tables.ts";
+import { comparisonCells, comparisonFigures, comparisonMarkdown } from "./comparison.ts";
 
 export const timeseriesFiguresMax = 6;
 export const reportRowsMax = 500;
@@ -127,9 +129,17 @@ export function renderRunFigures(runDir: string): string[] {
     const title = `${manifest.experiment}: cost vs. throughput`;
     figures.push({ name: "cost-throughput", figure: { title, svg: costThroughputSvg(aggregateCostThroughput(scatterRuns), { title }), caption: "one dot per configuration; bars are 95% confidence intervals over replications" } });
   }
+  const cells = comparisonCells(points.rows, points.columns, paramKeys);
+  const written: string[] = [];
+  if (cells !== null) {
+    // A policy comparison (comparison.ts): a markdown table and one grouped-bar figure per metric.
+    const names = { series: shortParamName(paramKeys[0]!), category: paramKeys.slice(1).map(shortParamName).join(" ") };
+    writeFileSync(join(runDir, "comparison.md"), comparisonMarkdown(manifest.experiment, cells, names));
+    written.push("comparison.md");
+    for (const { name, title, svg } of comparisonFigures(manifest.experiment, cells, names.category)) figures.push({ name, figure: { title, svg, caption: "means over replications" } });
+  }
   for (const { index, figure } of timeseriesFigures(runDir, manifest)) figures.push({ name: `timeseries-p${index}`, figure });
   mkdirSync(join(runDir, "figures"), { recursive: true });
-  const written: string[] = [];
   for (const { name, figure } of figures) {
     for (const [extension, bytes] of [["svg", figure.svg], ["png", svgToPng(figure.svg)]] as const) {
       const file = join("figures", `${name}.${extension}`);

@@ -1,8 +1,13 @@
 // The optional run trace, in Chrome trace-event JSON (opens in Perfetto and chrome://tracing).
 // It takes a plain event list that an executor collected: automaton steps and messages. Each
 // node is a process track (pid), each automaton a thread track (tid) inside its node; a step is a
-// complete event ("X") on its automaton's track; a message is a flow ("s" at the sender, "f" at
-// the receiver, bound to the enclosing step slices), drawn as an arrow from step to step.
+// complete event ("X") on its automaton's track; a message is a flow from the step that sent it
+// to the step that consumed it, drawn as an arrow: a flow start ("s") and a flow end ("f", bound
+// to the enclosing slice) with the same id, each at the start time of its step's slice, with the
+// slices' category, written after every slice. Perfetto binds a flow event to the slice open on
+// its track at its time (ties in time keep file order, so the slice is open); the Chrome viewer
+// binds it to the slice of equal category, track and time. A message whose end lies on no slice
+// start of its track (its step was cut from the trace) is left out, and the header counts it.
 // Track numbers are given in first-seen order, so the same event list gives the same file.
 
 import { assert } from "../../engine/io/assert.ts";
@@ -26,9 +31,11 @@ export type TraceMessage = {
   readonly id: number;
   readonly fromNode: string;
   readonly fromAutomaton: string;
+  /** The start of the sending step's slice (TraceStep.startUs). */
   readonly sentUs: number;
   readonly toNode: string;
   readonly toAutomaton: string;
+  /** The start of the consuming step's slice. */
   readonly receivedUs: number;
   readonly name?: string;
 };
@@ -38,9 +45,10 @@ export type TraceEvent = TraceStep | TraceMessage;
 /** Most events one trace file holds (STYLE 6); beyond it the trace is cut and says so. */
 export const traceEventsMax = 2_000_000;
 
-type Tracks = { pids: Map<string, number>; tids: Map<string, number>; meta: string[] };
+type Tracks = { pids: Map<string, number>; tids: Map<string, number>; meta: string[]; sliceStarts: Set<string> };
+type Track = { pid: number; tid: number };
 
-function track(tracks: Tracks, node: string, automaton: string): { pid: number; tid: number } {
+function track(tracks: Tracks, node: string, automaton: string): Track {
   let pid = tracks.pids.get(node);
   if (pid === undefined) {
     pid = tracks.pids.size + 1;
@@ -57,34 +65,60 @@ function track(tracks: Tracks, node: string, automaton: string): { pid: number; 
   return { pid, tid };
 }
 
+function sliceStart(at: Track, ts: number): string {
+  return `${at.pid}:${at.tid}:${ts}`;
+}
+
+/** The track of a slice starting at `ts`, if there is one. */
+function sliceAt(tracks: Tracks, node: string, automaton: string, ts: number): Track | undefined {
+  const pid = tracks.pids.get(node);
+  const tid = tracks.tids.get(`${node}\u0000${automaton}`);
+  if (pid === undefined || tid === undefined) return undefined;
+  return tracks.sliceStarts.has(sliceStart({ pid, tid }, ts)) ? { pid, tid } : undefined;
+}
+
 function stepLine(tracks: Tracks, step: TraceStep): string {
   assert(step.durationUs >= 0 && step.startUs >= 0, `trace step of ${step.automaton} has a negative time or duration`);
-  const { pid, tid } = track(tracks, step.node, step.automaton);
-  const event = { ph: "X", cat: "step", name: step.name ?? "step", pid, tid, ts: step.startUs, dur: step.durationUs, ...(step.args === undefined ? {} : { args: step.args }) };
+  const at = track(tracks, step.node, step.automaton);
+  tracks.sliceStarts.add(sliceStart(at, step.startUs));
+  const event = { ph: "X", cat: "step", name: step.name ?? "step", pid: at.pid, tid: at.tid, ts: step.startUs, dur: step.durationUs, ...(step.args === undefined ? {} : { args: step.args }) };
   return JSON.stringify(event);
 }
 
+/** The flow's two events, or none when an end has no slice to bind to. */
 function messageLines(tracks: Tracks, message: TraceMessage): string[] {
   assert(message.receivedUs >= message.sentUs, `trace message ${message.id} is received before it is sent`);
-  const from = track(tracks, message.fromNode, message.fromAutomaton);
-  const to = track(tracks, message.toNode, message.toAutomaton);
+  const from = sliceAt(tracks, message.fromNode, message.fromAutomaton, message.sentUs);
+  const to = sliceAt(tracks, message.toNode, message.toAutomaton, message.receivedUs);
+  if (from === undefined || to === undefined) return [];
   const name = message.name ?? "message";
   return [
-    JSON.stringify({ ph: "s", cat: "message", name, id: message.id, pid: from.pid, tid: from.tid, ts: message.sentUs }),
-    JSON.stringify({ ph: "f", bp: "e", cat: "message", name, id: message.id, pid: to.pid, tid: to.tid, ts: message.receivedUs }),
+    JSON.stringify({ ph: "s", cat: "step", name, id: message.id, pid: from.pid, tid: from.tid, ts: message.sentUs }),
+    JSON.stringify({ ph: "f", bp: "e", cat: "step", name, id: message.id, pid: to.pid, tid: to.tid, ts: message.receivedUs }),
   ];
 }
 
 /** The trace as JSON text. `otherData` (e.g. seed, fingerprint) is stored in the file's header. */
 export function traceJson(events: readonly TraceEvent[], otherData: Readonly<Record<string, TraceArg>> = {}, eventsMax = traceEventsMax): string {
-  const tracks: Tracks = { pids: new Map(), tids: new Map(), meta: [] };
-  const lines: string[] = [];
+  const tracks: Tracks = { pids: new Map(), tids: new Map(), meta: [], sliceStarts: new Set() };
+  const slices: string[] = [];
   const kept = Math.min(events.length, eventsMax);
   for (let index = 0; index < kept; index++) {
     const event = events[index]!;
-    if (event.kind === "step") lines.push(stepLine(tracks, event));
-    else lines.push(...messageLines(tracks, event));
+    if (event.kind === "step") slices.push(stepLine(tracks, event));
   }
-  const header = { ...otherData, ...(kept < events.length ? { truncated: `first ${kept} of ${events.length} events` } : {}) };
-  return `{"displayTimeUnit":"ms","otherData":${JSON.stringify(header)},"traceEvents":[\n${[...tracks.meta, ...lines].join(",\n")}\n]}\n`;
+  const flows: string[] = [];
+  let unbound = 0;
+  for (let index = 0; index < kept; index++) {
+    const event = events[index]!;
+    if (event.kind !== "message") continue;
+    const lines = messageLines(tracks, event);
+    if (lines.length === 0) unbound++;
+    flows.push(...lines);
+  }
+  const header = {
+    ...otherData, ...(kept < events.length ? { truncated: `first ${kept} of ${events.length} events` } : {}),
+    ...(unbound > 0 ? { messagesUnbound: unbound } : {}),
+  };
+  return `{"displayTimeUnit":"ms","otherData":${JSON.stringify(header)},"traceEvents":[\n${[...tracks.meta, ...slices, ...flows].join(",\n")}\n]}\n`;
 }

@@ -66,6 +66,8 @@ class QueueSim {
   private readonly jobArrivalUs: number[] = [];
   private readonly jobChain: number[] = [];
   private readonly jobHopFrom: number[] = [];
+  /** Start of the step that sent each job (a trace flow starts on that step's slice). */
+  private readonly jobSenderStartUs: number[] = [];
   private readonly chainSteps: number[] = [];
   readonly latencies = new LatencyLog();
   readonly trace: TraceEvent[] = [];
@@ -85,11 +87,12 @@ class QueueSim {
     return Math.max(1, Math.round(exponential(this.service, serviceUsMeanOpen)));
   }
 
-  enqueue(chain: number, hopFrom: number): void {
+  enqueue(chain: number, hopFrom: number, senderStartUs = 0): void {
     const job = this.jobArrivalUs.length;
     this.jobArrivalUs.push(this.simulator.nowUs());
     this.jobChain.push(chain);
     this.jobHopFrom.push(hopFrom);
+    this.jobSenderStartUs.push(senderStartUs);
     this.queue.push(job);
     this.dispatch();
   }
@@ -104,8 +107,7 @@ class QueueSim {
       server.timer = this.simulator.clock.timerStart(this.serviceUs(), () => this.complete(index));
       const from = this.jobHopFrom[job]!;
       if (this.options.trace && from >= 0 && this.trace.length < traceEventsMax) {
-        const sentUs = Math.max(0, this.jobArrivalUs[job]! - hopUs);
-        this.trace.push({ kind: "message", id: job, fromNode: `server-${from}`, fromAutomaton: `chain-${this.jobChain[job]}`, sentUs, toNode: `server-${index}`, toAutomaton: `chain-${this.jobChain[job]}`, receivedUs: server.startUs });
+        this.trace.push({ kind: "message", id: job, fromNode: `server-${from}`, fromAutomaton: `chain-${this.jobChain[job]}`, sentUs: this.jobSenderStartUs[job]!, toNode: `server-${index}`, toAutomaton: `chain-${this.jobChain[job]}`, receivedUs: server.startUs });
       }
     }
   }
@@ -122,15 +124,15 @@ class QueueSim {
     if (this.options.trace && this.trace.length < traceEventsMax) {
       this.trace.push({ kind: "step", node: `server-${index}`, automaton: chain >= 0 ? `chain-${chain}` : "requests", startUs: server.startUs, durationUs: nowUs - server.startUs });
     }
-    if (chain >= 0) this.nextStep(chain, index);
+    if (chain >= 0) this.nextStep(chain, index, server.startUs);
     this.dispatch();
   }
 
-  private nextStep(chain: number, from: number): void {
+  private nextStep(chain: number, from: number, fromStartUs: number): void {
     const workload = this.config.workload;
     const steps = ++this.chainSteps[chain]!;
     if (workload.kind === "pi-chain" && workload.chainHops !== undefined && steps >= workload.chainHops) return;
-    this.simulator.clock.timerStart(hopUs, () => this.enqueue(chain, from));
+    this.simulator.clock.timerStart(hopUs, () => this.enqueue(chain, from, fromStartUs));
   }
 
   startChains(arrival: ArrivalSpec | undefined, chains: number): void {

@@ -19,6 +19,7 @@ import { exitBadInput, exitFailed, exitOk, messageOf, type CommandIo } from "./c
 import { checkExecutor, executorFor, formatExecutorRef, projectRoot, type ExecutorRef } from "./executors.ts";
 import { InputFiles, loadExperiment, pointOptionsOf } from "./inputs.ts";
 import type { PointJob } from "./point-job.ts";
+import { PoolUsage } from "./pool-usage.ts";
 import { startProgress } from "./progress.ts";
 import { runJobs } from "./worker-pool.ts";
 
@@ -78,9 +79,17 @@ export function selectPoints(config: Experiment, shard: RunRequest["shard"]): Re
 }
 
 /** Runs `jobs` with a progress bar; returns each point's run in job order. */
-export async function runWithProgress(points: readonly SweepPoint[], jobs: readonly PointJob[], threads: number, showProgress: boolean): Promise<PointRun[]> {
+export async function runWithProgress(
+  points: readonly SweepPoint[], jobs: readonly PointJob[], threads: number, showProgress: boolean, usage?: PoolUsage,
+): Promise<PointRun[]> {
   const progress = startProgress(jobs.length, showProgress);
-  const outcomes = await runJobs(jobs, { threads, onOutcome: (_index, outcome) => progress.pointDone(!outcome.ok) });
+  const outcomes = await runJobs(jobs, {
+    threads,
+    onOutcome: (_index, outcome, worker) => {
+      progress.pointDone(!outcome.ok);
+      usage?.pointDone(worker);
+    },
+  });
   progress.stop();
   return points.map((point, position) => ({ index: point.index, replication: point.replication, seed: point.seed, label: point.label, params: point.params, outcome: outcomes[position]! }));
 }
@@ -127,7 +136,9 @@ export async function runExperiment(request: RunRequest, io: CommandIo): Promise
     io.out(`seed=${String(config.seed)} commit=${commit}${dirty === true ? "+dirty" : ""} config=${hash.slice(0, 12)} points=${jobs.value.length} jobs=${threads}\n`);
   }
   const showProgress = request.quiet !== true && (request.progress === true || io.isTty);
-  const runs = await runWithProgress(points.value, jobs.value, threads, showProgress);
+  const usage = new PoolUsage();
+  const runs = await runWithProgress(points.value, jobs.value, threads, showProgress, usage);
+  if (request.quiet !== true) io.err(usage.report());
 
   const manifest = writeRunFiles(runDir, {
     manifest: {

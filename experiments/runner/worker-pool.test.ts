@@ -1,15 +1,21 @@
 // The worker pool: a point run on a TypeScript worker thread (tsx registered by the bootstrap in
 // ts-worker.ts) gives exactly the result of the same point run in this thread; outcomes come back
 // at their job's position whatever order the workers finish in; a job whose executor cannot be loaded fails
-// with a message that names what the module does export.
+// with a message that names what the module does export; and a sweep run with the default job
+// count spreads its points over at least two worker threads when the machine has two cores
+// (counted: points meet at a barrier only if two run at once, and report their thread).
 
 import test from "ava";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { validateExperiment } from "../config-errors.ts";
 import { exampleExperiment } from "../schema-examples.ts";
 import type { Experiment } from "../schema.ts";
 import { pointOptionsOf, InputFiles } from "./inputs.ts";
 import { runPointJob, type PointJob } from "./point-job.ts";
-import { queueSimExecutor } from "./runner-fixtures.ts";
+import { barrierParties } from "./executor-barrier.ts";
+import { runExperiment } from "./run-experiment.ts";
+import { captureIo, queueSimExecutor, tempDir, writeExperiment } from "./runner-fixtures.ts";
 import { runJobs } from "./worker-pool.ts";
 
 function job(seed: string, durationS: number, executor = queueSimExecutor): PointJob {
@@ -45,4 +51,26 @@ test("an executor that cannot be loaded fails its job and says what the module e
   const outcome = outcomes[0]!;
   t.false(outcome.ok);
   t.regex(outcome.ok ? "" : outcome.error.message, /no exported function 'noSuchExecutor' \(exports: .*executePointQueueSim/);
+});
+
+test("a sweep with the default job count runs its points side by side on at least two worker threads", async (t) => {
+  const cores = availableParallelism();
+  if (cores < barrierParties) {
+    t.pass(`this machine has ${cores} core: nothing to spread over`);
+    return;
+  }
+  const dir = tempDir("spread");
+  const path = writeExperiment(dir, "spread", (config) => {
+    config["sweep"] = { grid: { "workload.computeScale": [1, 10, 100] }, replications: 2 };
+  });
+  const io = captureIo();
+  const executor = { module: "experiments/runner/executor-barrier.ts", exportName: "executeAfterBarrier" };
+  const report = await runExperiment({ experimentPath: path, outRoot: join(dir, "results"), executor, figures: false }, io);
+  t.is(report.exitCode, 0, io.text());
+  t.regex(io.text(), new RegExp(`points=6 jobs=${Math.min(cores, 6)}$`, "m"), "one worker thread per core");
+  const threads = new Set(report.runs.map((run) => (run.outcome.ok ? run.outcome.result.metrics?.["workerThread"] : undefined)));
+  t.false(threads.has(undefined), "every point ran and named its thread");
+  t.true(threads.size >= barrierParties, `points ran on threads ${[...threads].join(", ")}`);
+  t.false(threads.has(0), "worker threads, not the main thread");
+  t.regex(io.text(), new RegExp(`^ran 6 points on ${Math.min(cores, 6)} worker threads \\(\\d+( \\+ \\d+)+ points\\) in [0-9.]+ s: [0-9.]+ s of CPU`, "m"), "the run tells how the points were spread");
 });

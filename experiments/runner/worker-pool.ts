@@ -16,8 +16,12 @@ import { startTsWorker } from "./ts-worker.ts";
 export type PoolOptions = {
   /** Worker threads to use; 1 runs the jobs in this thread. */
   readonly threads: number;
-  /** Called as each job finishes (in finishing order), e.g. to move a progress bar. */
-  readonly onOutcome?: (jobIndex: number, outcome: PointOutcome) => void;
+  /**
+   * Called as each job finishes (in finishing order), e.g. to move a progress bar; `worker` is
+   * the worker thread that ran it, numbered from 1 in start order (a replacement gets a new
+   * number), or 0 when the jobs run in this thread.
+   */
+  readonly onOutcome?: (jobIndex: number, outcome: PointOutcome, worker: number) => void;
 };
 
 const workerEntry = new URL("./point-worker.ts", import.meta.url);
@@ -27,7 +31,7 @@ async function runInline(jobs: readonly PointJob[], options: PoolOptions): Promi
   for (let index = 0; index < jobs.length; index++) {
     const outcome = await runPointJob(jobs[index]!);
     outcomes.push(outcome);
-    options.onOutcome?.(index, outcome);
+    options.onOutcome?.(index, outcome, 0);
   }
   return outcomes;
 }
@@ -43,17 +47,19 @@ export function runJobs(jobs: readonly PointJob[], options: PoolOptions): Promis
     let restartsLeft = jobs.length;
     let running = 0;
     let lastCrash = "";
+    let started = 0;
 
-    const record = (jobIndex: number, outcome: PointOutcome): void => {
+    const record = (jobIndex: number, outcome: PointOutcome, worker: number): void => {
       if (outcomes[jobIndex] !== undefined) return;
       outcomes[jobIndex] = outcome;
       finished++;
-      options.onOutcome?.(jobIndex, outcome);
+      options.onOutcome?.(jobIndex, outcome, worker);
       if (finished === jobs.length) resolve(outcomes as PointOutcome[]);
     };
 
     const spawn = (): void => {
       running++;
+      const number = ++started;
       const worker: Worker = startTsWorker(workerEntry);
       let current: number | undefined;
       const dispatch = (): void => {
@@ -67,22 +73,22 @@ export function runJobs(jobs: readonly PointJob[], options: PoolOptions): Promis
       worker.on("message", (message: OutcomeMessage | { ready: true }) => {
         if ("ready" in message) return dispatch();
         current = undefined;
-        record(message.jobId, message.outcome);
+        record(message.jobId, message.outcome, number);
         dispatch();
       });
       worker.on("error", (error) => {
         lastCrash = error.message;
-        if (current !== undefined) record(current, failedOutcome(new Error(`the worker thread running this point crashed: ${error.message}`, { cause: error })));
+        if (current !== undefined) record(current, failedOutcome(new Error(`the worker thread running this point crashed: ${error.message}`, { cause: error })), number);
         current = undefined;
       });
       worker.on("exit", (code) => {
         running--;
-        if (current !== undefined) record(current, failedOutcome(new Error(`the worker thread running this point exited with code ${code}`)));
+        if (current !== undefined) record(current, failedOutcome(new Error(`the worker thread running this point exited with code ${code}`)), number);
         current = undefined;
         if (next < jobs.length && running < threads) {
           if (restartsLeft-- > 0) spawn();
           else if (running === 0) {
-            while (next < jobs.length) record(next++, failedOutcome(new Error(`not run: worker threads kept crashing (last: ${lastCrash || "no error reported"})`)));
+            while (next < jobs.length) record(next++, failedOutcome(new Error(`not run: worker threads kept crashing (last: ${lastCrash || "no error reported"})`)), number);
           }
         }
       });

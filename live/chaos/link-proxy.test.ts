@@ -35,14 +35,26 @@ test("a partition through the link proxy stops delivery, heal restores it, exact
   const n1 = spec.nodes[0]!;
   const call = (path: string, body?: unknown, timeoutMs = 15_000) => apiCall(spec.listenHost, n1.apiPort, path, { secret, timeoutMs, ...(body === undefined ? {} : { body }) });
 
-  // Activate counters through n1 until one lives on n2 (the other side of the partition).
+  // Activate counters through n1 until one lives on n2 (the other side of the partition). The 202
+  // only says the message is durable; the catalog row appears once activation finishes, which on
+  // a loaded machine can take a while, so the row is polled.
+  const darqNodeOf = async (id: string): Promise<string> => {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const row = await call(`/v1/catalog/automata/${id}`);
+      const darqNode = (row.body as { darqNode?: string }).darqNode;
+      if (row.status === 200 && darqNode !== undefined) return darqNode;
+      await sleepMs(250);
+    }
+    return "";
+  };
   let key = "";
+  const placed: string[] = [];
   for (let index = 0; index < 16 && key === ""; index++) {
     t.is((await call(`/v1/automata/counter/k${index}/messages`, { message: { type: "add", amount: 1 } })).status, 202);
-    const row = await call(`/v1/catalog/automata/counter/k${index}`);
-    if ((row.body as { darqNode?: string }).darqNode === "n2") key = `k${index}`;
+    placed.push(await darqNodeOf(`counter/k${index}`));
+    if (placed.at(-1) === "n2") key = `k${index}`;
   }
-  t.not(key, "", "some counter was placed on n2");
+  t.not(key, "", `some counter was placed on n2 (placed on: ${placed.join(", ")})`);
 
   const chaos = new ChaosController(handle, proxy);
   const partition: Fault = { timeUs: 0, fault: "networkPartition", targets: ["n1", "n2"], params: { groups: [["n1"], ["n2"]], asymmetric: false } };

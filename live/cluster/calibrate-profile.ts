@@ -27,9 +27,12 @@ export type Measured = {
   readonly loopbackOneWayUs: LatencyUs;
   readonly catalogReadUs: LatencyUs;
   readonly catalogWriteUs: LatencyUs;
+  /** The runtime's own CPU per step (decode, handler, append, commit, send) at a quiet core's speed. */
   readonly stepCoreUs: number;
   /** The share of a core one of two busy processes got (1: the machine had cores to spare). */
   readonly coreShare: number;
+  /** Work per CPU-µs of a busy process relative to a quiet core (the rest of coreShare is scheduling). */
+  readonly cpuSpeed: number;
 };
 
 type Json = Record<string, any>;
@@ -70,7 +73,7 @@ function lognormal(latency: LatencyUs, what: string, asOf: string): Json {
 }
 
 /** The profile document of this machine (validated by the simulator when loaded). */
-export function calibratedProfile(measured: Measured, asOf: string): Json {
+export function calibratedProfile(measured: Measured, asOf: string, speed?: { readonly value: number; readonly source: string }): Json {
   const profile = JSON.parse(readFileSync(baseProfilePath, "utf8")) as Json;
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   profile["name"] = calibratedProfileName;
@@ -80,7 +83,7 @@ export function calibratedProfile(measured: Measured, asOf: string): Json {
   const compute = profile["compute"] as Json;
   compute["families"]["local"] = {
     description: "A node process of a live cluster on this machine: one event loop, so one core.",
-    speedFactor: figure(measured.coreShare, "derived: measured by ssms cluster calibrate: the rate at which each of two busy processes computed pi (compute scale 100) on this machine, divided by the single-core rate in workloads/pi/calibration.json; below 1 when other work shares the cores", asOf),
+    speedFactor: speed !== undefined ? figure(speed.value, speed.source, asOf) : figure(measured.coreShare, "derived: measured by ssms cluster calibrate: the rate at which each of two busy processes computed pi (compute scale 100) on this machine, divided by the single-core rate in workloads/pi/calibration.json; below 1 when other work shares the cores", asOf),
   };
   compute["baselineFamily"] = "local";
   compute["vmSizes"][calibratedVmSize] = {

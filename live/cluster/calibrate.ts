@@ -16,7 +16,7 @@
 // Latencies are kept as medians and 99th percentiles of the samples, in µs.
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -26,6 +26,7 @@ import { LogDeviceFile } from "../../engine/io/node/log-device-file.ts";
 import { piWorkCoreUs } from "../../workloads/pi/pi-work.ts";
 import { TransportTcp } from "../transport/transport-tcp.ts";
 import { pidsRead } from "./cluster-dir.ts";
+import { processCpuUs } from "./proc-stat.ts";
 import { workloadDriversOf } from "./cluster-model.ts";
 import { ClusterSampler, meanOfBuckets, quantileOfBuckets } from "./cluster-sampler.ts";
 import { clusterDown, clusterUp } from "./launcher.ts";
@@ -118,18 +119,9 @@ export function catalogMeasure(rounds: number): { read: LatencyUs; write: Latenc
   return { read: latencyOf(reads), write: latencyOf(writes) };
 }
 
-/** CPU time (user + system) of a process so far, µs; undefined where /proc is not there. */
-export function processCpuUs(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // Fields after the command: state is index 0, utime index 11, stime index 12 (clock ticks).
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 export type ClusterMeasures = {
+  /** Node CPU time per committed step, µs, as the clock of a possibly slowed core counts it. */
+  readonly cpuUsPerStep: number;
   readonly coreUsPerStep: number; readonly steps: number; readonly cpuUs: number; readonly computeScale: number; readonly piWorkCoreUs: number;
   readonly fsyncUs: LatencyUs;
 };
@@ -165,7 +157,7 @@ export async function clusterMeasure(seconds: number): Promise<ClusterMeasures> 
         p50: Math.round(quantileOfBuckets(fsync, 0.5)), p99: Math.round(quantileOfBuckets(fsync, 0.99)),
         samples: fsync.get("+Inf") ?? 0, mean: Math.round(meanOfBuckets(fsync)),
       };
-      return { coreUsPerStep: Math.round((cpuUs / steps - work) * 10) / 10, steps, cpuUs: Math.round(cpuUs), computeScale, piWorkCoreUs: work, fsyncUs };
+      return { cpuUsPerStep: cpuUs / steps, coreUsPerStep: Math.round((cpuUs / steps - work) * 10) / 10, steps, cpuUs: Math.round(cpuUs), computeScale, piWorkCoreUs: work, fsyncUs };
     } finally {
       await driver.close();
     }
@@ -175,23 +167,55 @@ export async function clusterMeasure(seconds: number): Promise<ClusterMeasures> 
   }
 }
 
+/** What `processes` busy processes get of this machine's cores now (coreShareMeasure). */
+export type CoreShare = {
+  /** Median over processes and rounds of the pi rate relative to one quiet core (wall clock). */
+  readonly share: number;
+  /** Median of the pi work done per CPU-µs relative to one quiet core: below 1 when a sibling
+   *  hyperthread or a cache shared with other work slows a core down while it is running. */
+  readonly cpuSpeed: number;
+  /** Each process's median share. */
+  readonly perProcess: readonly number[];
+};
+
+function median(values: readonly number[]): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /**
  * The share of a core each of `processes` busy processes gets on this machine now: each computes
- * pi at compute scale 100 for `seconds` and the rate is compared with the calibrated single-core
- * time (workloads/pi/calibration.json). On a machine shared with other work this is below 1, and
- * it is what a node process of a live cluster gets: the simulator's speed factor for this machine.
+ * pi at compute scale 100 for `rounds` windows of `seconds` / `rounds` and each window's rate is
+ * compared with the calibrated single-core time (workloads/pi/calibration.json). The median of
+ * the windows, not their mean: a shared machine's load comes in bursts, and one burst should not
+ * move the figure. Each window also reports the process's CPU time, which splits the share into
+ * the time the scheduler gave (the CPU time per second) and the speed of that time (cpuSpeed).
  */
-export async function coreShareMeasure(processes: number, seconds: number): Promise<{ readonly share: number; readonly perProcess: readonly number[] }> {
+export async function coreShareMeasure(processes: number, seconds: number, rounds = 5): Promise<CoreShare> {
+  const windowMs = (seconds * 1000) / rounds;
   const script = `import { piDigits } from ${JSON.stringify(piDigitsModule)};
-const endMs = performance.now() + ${seconds * 1000}; let count = 0;
-piDigits(1000); while (performance.now() < endMs) { piDigits(1000); count++; }
-process.stdout.write(String(count / ${seconds}));`;
-  const rates = await Promise.all(Array.from({ length: processes }, () => new Promise<number>((resolve, reject) => {
+const windows = []; piDigits(1000);
+for (let round = 0; round < ${rounds}; round++) {
+  const cpu = process.cpuUsage(); const startMs = performance.now(); let count = 0;
+  while (performance.now() - startMs < ${windowMs}) { piDigits(1000); count++; }
+  const used = process.cpuUsage(cpu); windows.push([count, performance.now() - startMs, used.user + used.system]);
+}
+process.stdout.write(JSON.stringify(windows));`;
+  const perProcessWindows = await Promise.all(Array.from({ length: processes }, () => new Promise<number[][]>((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: projectRoot, timeout: (seconds + 30) * 1000 }, (error, stdout) => {
       if (error !== null) reject(error);
-      else resolve(Number(stdout));
+      else resolve(JSON.parse(stdout) as number[][]);
     });
   })));
-  const perProcess = rates.map((rate) => Math.round(rate * piWorkCoreUs(100) / 1e4) / 100);
-  return { share: Math.min(1, perProcess.reduce((sum, share) => sum + share, 0) / processes), perProcess };
+  const workUs = piWorkCoreUs(100);
+  const shareOf = ([count, wallMs]: number[]): number => (count! * workUs) / (wallMs! * 1000);
+  const speedOf = ([count, , cpuUs]: number[]): number => (count! * workUs) / Math.max(1, cpuUs!);
+  const round2 = (value: number): number => Math.round(value * 100) / 100;
+  const windows = perProcessWindows.flat();
+  return {
+    share: round2(Math.min(1, median(windows.map(shareOf)))),
+    cpuSpeed: round2(Math.min(1, median(windows.map(speedOf)))),
+    perProcess: perProcessWindows.map((list) => round2(median(list.map(shareOf)))),
+  };
 }

@@ -1,50 +1,16 @@
-// Placement by the workload's co-location groups on a live cluster: the same rule as the
-// simulated cluster's point executor (sim/cluster/executor-placement.ts), so a config means the
-// same thing in both modes and their throughputs can be compared.
-//
-//   none               member m of group g on DARQ (g + m) mod D: every hop of a pi chain crosses
-//                      DARQs; processors beside that DARQ unless compute-only nodes exist, then
-//                      on compute node (g + m) mod C
-//   darq               a group shares DARQ g mod D; processors as under none
-//   darq-and-compute   as darq, and processors on that DARQ process's spare compute
-// Group and member numbers come from the drivers' automata() order (fixed, so every metadata
-// node boot decides alike); an automaton outside it is numbered by a hash of its id and group.
-// Only up nodes are chosen; a down choice moves to the next up node in spec order.
+// Placement by the workload's co-location groups on a live cluster: the rule of the simulated
+// cluster's point executor (engine/runtime/group-placement.ts holds it for both), so a config means
+// the same thing in both modes and their throughputs can be compared. Here several workloads may
+// share a cluster: their automata are numbered in the drivers' order, and each automaton takes
+// its hint from the driver that defines its type. Compute candidates: every node that is not a
+// DARQ machine's spare; without any, the DARQ's own spare cores.
 
+import { GroupIndex, groupCompute, groupDarq, type Colocation } from "../../engine/runtime/group-placement.ts";
 import type { AutomatonId } from "../../engine/runtime/ids.ts";
-import type { ComputeNodeInfo, DarqNodeInfo, Placement, PlacementChoice } from "../../engine/runtime/placement.ts";
-import { idHash32 } from "../../engine/runtime/step-random.ts";
+import type { Placement, PlacementChoice } from "../../engine/runtime/placement.ts";
 import type { PlacementHint, WorkloadDriver } from "../../workloads/driver.ts";
 
-export type Colocation = "none" | "darq" | "darq-and-compute";
-
-const memberSpan = 1_048_576;
-
-/** Packed group × 2^20 + member of every automaton the drivers list. */
-function groupIndex(drivers: readonly WorkloadDriver[], hintOf: (id: AutomatonId) => PlacementHint): { groups: Map<string, number>; byId: Map<string, number> } {
-  const groups = new Map<string, number>();
-  const members = new Map<string, number>();
-  const byId = new Map<string, number>();
-  for (const driver of drivers) {
-    for (const id of driver.automata()) {
-      const group = hintOf(id).group;
-      const groupNumber = groups.get(group) ?? groups.size;
-      groups.set(group, groupNumber);
-      const member = members.get(group) ?? 0;
-      members.set(group, member + 1);
-      byId.set(id, groupNumber * memberSpan + member);
-    }
-  }
-  return { groups, byId };
-}
-
-function upAt<T extends { readonly up: boolean }>(nodes: readonly T[], index: number): T | undefined {
-  for (let step = 0; step < nodes.length; step++) {
-    const node = nodes[(index + step) % nodes.length]!;
-    if (node.up) return node;
-  }
-  return undefined;
-}
+export type { Colocation } from "../../engine/runtime/group-placement.ts";
 
 /** The hint of `id` from the driver that defines its type; a group of its own otherwise. */
 function hintFinder(drivers: readonly WorkloadDriver[]): (id: AutomatonId) => PlacementHint {
@@ -56,23 +22,20 @@ function hintFinder(drivers: readonly WorkloadDriver[]): (id: AutomatonId) => Pl
   };
 }
 
+function* groupListing(drivers: readonly WorkloadDriver[], hintOf: (id: AutomatonId) => PlacementHint): Iterable<readonly [string, string]> {
+  for (const driver of drivers) for (const id of driver.automata()) yield [id, hintOf(id).group];
+}
+
 export function groupPlacement(drivers: readonly WorkloadDriver[], colocation: Colocation): Placement {
   const hintOf = hintFinder(drivers);
-  const { groups, byId } = groupIndex(drivers, hintOf);
+  const index = new GroupIndex(groupListing(drivers, hintOf));
   return (id, _type, pools, _load): PlacementChoice | null => {
     const hint = hintOf(id as AutomatonId);
-    const packed = byId.get(id);
-    const group = packed !== undefined ? Math.floor(packed / memberSpan) : groups.get(hint.group) ?? idHash32(hint.group);
-    const member = packed !== undefined ? packed % memberSpan : idHash32(id) >>> 4;
-    const together = hint.colocationRequired || colocation !== "none";
-    const darq: DarqNodeInfo | undefined = upAt(pools.darq, together ? group : group + member);
+    const [group, member] = index.of(id, hint.group);
+    const slot = { group, member, colocationRequired: hint.colocationRequired };
+    const darq = groupDarq(pools.darq, colocation, slot);
     if (darq === undefined) return null;
-    const spare = pools.compute.find((node) => node.kind === "darq-spare" && node.darqNode === darq.id && node.up);
-    const provisioned: readonly ComputeNodeInfo[] = pools.compute.filter((node) => node.kind !== "darq-spare");
-    if ((hint.colocationRequired || colocation === "darq-and-compute" || provisioned.length === 0) && spare !== undefined) {
-      return { computeNode: spare.id, darqNode: darq.id };
-    }
-    const compute = upAt(provisioned.length > 0 ? provisioned : pools.compute, group + member);
+    const compute = groupCompute(pools, darq, colocation, slot, pools.compute.filter((node) => node.kind !== "darq-spare"));
     return compute === undefined ? null : { computeNode: compute.id, darqNode: darq.id };
   };
 }

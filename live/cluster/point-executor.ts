@@ -10,6 +10,9 @@
 //      second, from the nodes' counters; other workloads: items of their throughput outcomes seen
 //      at the sink), latency percentiles (pi chain: the durable-step latency histogram of the
 //      nodes; others: end to end, arrival to outcome at the sink);
+//      and what the machine gave the nodes meanwhile: their event loops' CPU and run-queue wait
+//      (from /proc) and their DARQs' flush latency (write + fdatasync on an idle device), which
+//      calibration needs to know (bench/live-vs-sim.ts);
 //   4. stop the cluster and remove its directory.
 // Live runs are not deterministic: the fingerprint names the config and seed ("live:" + hash),
 // not the events, and `ssms replay` of a live run re-runs it rather than reproducing it. Run live
@@ -25,12 +28,13 @@ import type { WorkloadDriver } from "../../workloads/driver.ts";
 import { ChaosController } from "../chaos/chaos-controller.ts";
 import { LinkProxy } from "../chaos/link-proxy.ts";
 import { faultsChecked, faultsFromModel, needsLinks } from "../chaos/live-faults.ts";
-import { ClusterSampler, quantileOfBuckets } from "./cluster-sampler.ts";
+import { ClusterSampler, meanOfBuckets, quantileOfBuckets } from "./cluster-sampler.ts";
 import { workloadDriversOf } from "./cluster-model.ts";
 import { clusterDown, clusterUp, type ClusterHandle } from "./launcher.ts";
 import { LiveDriver } from "./live-driver.ts";
 import { sleepMs } from "./node-process.ts";
 import { liveLayoutOf } from "./point-layout.ts";
+import { schedTotals, type SchedTotals } from "./proc-stat.ts";
 import { WorkloadRunner, type Completed } from "./workload-runner.ts";
 
 export async function executePointLive(config: Experiment, seed: string, options: PointOptions): Promise<PointResult> {
@@ -73,6 +77,8 @@ async function measure(
   const faultsDone = chaos.run(faults);
   await sleepMs(warmupUs / 1000);
   await sampler.sample(true);
+  const pids = Object.values(handle.pids);
+  const schedBefore = schedTotals(pids);
   const windowStartUs = runner.elapsedUs();
   const timeseries: TimeseriesSample[] = [];
   let previous = { atUs: windowStartUs, count: 0 };
@@ -85,6 +91,7 @@ async function measure(
     timeseries.push({ timeUs: atUs, throughputPerS: ((count - previous.count) * 1e6) / Math.max(1, atUs - previous.atUs), latencyUsP99: piChain ? Number.NaN : p99 });
     previous = { atUs, count };
   }
+  const schedAfter = schedTotals(pids);
   runner.stopArrivals();
   chaos.stop();
   await faultsDone;
@@ -107,7 +114,31 @@ async function measure(
     metrics: {
       costPriced: 0, nodes: handle.spec.nodes.length, warmupUs, arrivalsInjected: runner.injected, arrivalsDurable: runner.durable,
       sinkOutputs: driver.sink.outputs.length, sinkDeliveries: driver.sink.deliveries,
+      ...schedMetrics(schedBefore, schedAfter), ...fsyncMetrics(sampler.fsyncBuckets()),
     },
+  };
+}
+
+/**
+ * The node processes' event loops over the measured window: CPU time, time runnable but waiting
+ * for a core, and the share of a core they got while they had work (what the machine's other load
+ * left them; calibration turns it into the simulator's speed factor). None where /proc has no
+ * schedstat, or a node restarted (its counters began again).
+ */
+function schedMetrics(before: SchedTotals | undefined, after: SchedTotals | undefined): Record<string, number> {
+  if (before === undefined || after === undefined || after.cpuUs < before.cpuUs || after.waitUs < before.waitUs) return {};
+  const cpuUs = after.cpuUs - before.cpuUs;
+  const waitUs = after.waitUs - before.waitUs;
+  return { nodeCpuUs: Math.round(cpuUs), nodeRunWaitUs: Math.round(waitUs), nodeRunShare: Math.round((cpuUs / Math.max(1, cpuUs + waitUs)) * 1000) / 1000 };
+}
+
+/** The DARQs' flushes that found their device idle (write + fdatasync) over the window, µs. */
+function fsyncMetrics(buckets: ReadonlyMap<string, number>): Record<string, number> {
+  const flushes = buckets.get("+Inf") ?? 0;
+  if (flushes <= 0) return {};
+  return {
+    fsyncFlushes: flushes, fsyncUsP50: Math.round(quantileOfBuckets(buckets, 0.5)), fsyncUsP99: Math.round(quantileOfBuckets(buckets, 0.99)),
+    fsyncUsMean: Math.round(meanOfBuckets(buckets)),
   };
 }
 

@@ -18,12 +18,13 @@ import { ErrorCode } from "../../engine/io/errors.ts";
 import { err, ok, type Result } from "../../engine/io/result.ts";
 import type { Address, Transport } from "../../engine/io/transport.ts";
 import type { CatalogStore } from "../../engine/catalog/catalog-store.ts";
+import type { LogicalState } from "../../engine/darq/index.ts";
 import type { ComputeNodeRuntime } from "../../engine/runtime/compute-node.ts";
 import type { DarqNodeRuntime } from "../../engine/runtime/darq-node.ts";
 import type { MetadataActuators } from "../../engine/runtime/metadata-executor.ts";
 
-type Call = "darqWatch" | "processorStart" | "processorStop";
-const calls: readonly string[] = ["darqWatch", "processorStart", "processorStop"];
+type Call = "darqWatch" | "processorStart" | "processorStop" | "standbyStart";
+const calls: readonly string[] = ["darqWatch", "processorStart", "processorStop", "standbyStart"];
 
 type CtlRequest = {
   readonly kind: "ctl"; readonly req: number; readonly call: Call; readonly node: string;
@@ -68,6 +69,34 @@ export class ActuatorsLive implements MetadataActuators {
 
   processorStop(node: string, id: string, epoch: number, done: (result: Result<void>) => void): void {
     this.call("processorStop", node, id, "", epoch, (result) => done(result.ok ? ok(undefined) : result));
+  }
+
+  standbyStart(node: string, id: string, darqNode: string, epoch: number, done: (result: Result<void>) => void): void {
+    this.call("standbyStart", node, id, darqNode, epoch, (result) => done(result.ok ? ok(undefined) : result));
+  }
+
+  // Moving a logical DARQ needs its exported state carried between two node processes, which the
+  // control protocol does not do yet: live refuses the fence, and the workflow drops the migration
+  // before anything changed (metadata-automaton.ts, "replace" at darqFence).
+  darqFence(node: string, id: string, done: (result: Result<void>) => void): void {
+    done(err(ErrorCode.argumentInvalid, `migration of ${id} away from ${node}: live clusters do not migrate logical DARQs yet`));
+  }
+
+  darqMove(source: string, target: string, id: string, done: (result: Result<void>) => void): void {
+    done(err(ErrorCode.argumentInvalid, `migration of ${id} from ${source} to ${target}: live clusters do not migrate logical DARQs yet`));
+  }
+
+  darqRelease(node: string, id: string, done: (result: Result<void>) => void): void {
+    done(err(ErrorCode.argumentInvalid, `release of ${id} on ${node}: live clusters do not migrate logical DARQs yet`));
+  }
+
+  /** Live never parks: a deactivated automaton stays hosted on its DARQ node, watched. */
+  darqPark(_node: string, _id: string, _bytesMax: number, done: (result: Result<LogicalState | null>) => void): void {
+    done(ok(null));
+  }
+
+  darqAdopt(node: string, state: LogicalState, done: (result: Result<void>) => void): void {
+    done(err(ErrorCode.argumentInvalid, `adopting ${state.name} on ${node}: live clusters do not move logical DARQs yet`));
   }
 
   stop(): void {
@@ -156,6 +185,7 @@ export class ActuatorServer {
     const runtime = this.hooks.computeNode(node);
     if (runtime === null) return reply(err(ErrorCode.nodeDown, `compute node ${node} is not served here`));
     if (call === "processorStart") return runtime.processorStart(id, darqNode, epoch, reply);
+    if (call === "standbyStart") return runtime.standbyStart(id, darqNode, epoch, (result) => reply(result.ok ? ok(null) : result));
     runtime.processorStop(id, epoch, (result) => reply(result.ok ? ok(null) : result));
   }
 }

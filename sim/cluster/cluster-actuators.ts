@@ -8,6 +8,7 @@ import type { Clock } from "../../engine/io/clock.ts";
 import { ErrorCode } from "../../engine/io/errors.ts";
 import { err, type Result } from "../../engine/io/result.ts";
 import type { CatalogStore } from "../../engine/catalog/catalog-store.ts";
+import type { LogicalState } from "../../engine/darq/index.ts";
 import type { ComputeNodeRuntime } from "../../engine/runtime/compute-node.ts";
 import type { DarqNodeRuntime } from "../../engine/runtime/darq-node.ts";
 import type { MetadataActuators } from "../../engine/runtime/metadata-executor.ts";
@@ -50,6 +51,65 @@ export class ClusterActuators implements MetadataActuators {
       const runtime = this.hooks.computeNode(node);
       if (runtime === null) return this.back(node, done, down(node));
       runtime.processorStop(id, epoch, (result) => this.back(node, done, result));
+    });
+  }
+
+  darqFence(node: string, id: string, done: (result: Result<void>) => void): void {
+    this.call(node, done, () => {
+      const runtime = this.hooks.darqNode(node);
+      if (runtime === null) return this.back(node, done, down(node));
+      runtime.migrationFence(id, (result) => this.back(node, done, result));
+    });
+  }
+
+  /** Export at the source, carry the state to the target (one more hop), adopt it there. */
+  darqMove(source: string, target: string, id: string, done: (result: Result<void>) => void): void {
+    this.call(source, done, () => {
+      const from = this.hooks.darqNode(source);
+      if (from === null) return this.back(source, done, down(source));
+      const exported = from.migrationExport(id);
+      // Released already (a resumed workflow): the target has it, if the adopt was ever durable.
+      const released = !exported.ok && exported.code === ErrorCode.logicalDarqUnknown;
+      if (!exported.ok && !released) return this.back(source, done, exported);
+      this.hooks.clock.timerStart(this.hooks.oneWayUs(target), () => {
+        const to = this.hooks.darqNode(target);
+        if (to === null) return this.back(target, done, down(target));
+        if (exported.ok) return to.migrationAdopt(exported.value, (result) => this.back(target, done, result));
+        this.back(target, done, to.darq.hosts(id) ? { ok: true, value: undefined }
+          : err(ErrorCode.logicalDarqUnknown, `logical DARQ ${id} is on neither ${source} nor ${target}`));
+      });
+    });
+  }
+
+  darqRelease(node: string, id: string, done: (result: Result<void>) => void): void {
+    this.call(node, done, () => {
+      const runtime = this.hooks.darqNode(node);
+      if (runtime === null) return this.back(node, done, down(node));
+      runtime.migrationRelease(id, (result) => this.back(node, done, result));
+    });
+  }
+
+  darqPark(node: string, id: string, bytesMax: number, done: (result: Result<LogicalState | null>) => void): void {
+    this.call(node, done, () => {
+      const runtime = this.hooks.darqNode(node);
+      if (runtime === null) return this.back(node, done, down(node));
+      runtime.migrationPark(id, bytesMax, (result) => this.back(node, done, result));
+    });
+  }
+
+  darqAdopt(node: string, state: LogicalState, done: (result: Result<void>) => void): void {
+    this.call(node, done, () => {
+      const runtime = this.hooks.darqNode(node);
+      if (runtime === null) return this.back(node, done, down(node));
+      runtime.migrationAdopt(state, (result) => this.back(node, done, result));
+    });
+  }
+
+  standbyStart(node: string, id: string, darqNode: string, epoch: number, done: (result: Result<void>) => void): void {
+    this.call(node, done, () => {
+      const runtime = this.hooks.computeNode(node);
+      if (runtime === null) return this.back(node, done, down(node));
+      runtime.standbyStart(id, darqNode, epoch, (result) => this.back(node, done, result));
     });
   }
 

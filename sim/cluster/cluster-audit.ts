@@ -2,12 +2,13 @@
 // doubled. Tests run it after crash schedules (swarm, metadata crash tests).
 //
 //   - every user logical DARQ is hosted on exactly one DARQ node, and the metadata workflow has a
-//     record of it there (no orphan DARQ);
+//     record of it there (no orphan DARQ); a parked one (deactivated with nothing unconsumed) on none;
 //   - every active record has its catalog row (same nodes, version, incarnation, state active),
 //     and exactly one running processor with the recorded incarnation, on the recorded compute
 //     node; a dormant record has no row and no running processor;
 //   - no processor runs anywhere for an automaton except that one (no double activation, no
-//     zombie), and the catalog holds no row the workflow does not know of.
+//     zombie), and the catalog holds no row the workflow does not know of;
+//   - a standby is kept exactly where the record names one (on an up node), nowhere else.
 // Catalog reads go through the store (with its modelled latency), so the result comes by callback;
 // the caller runs the simulation until it arrives.
 
@@ -31,6 +32,7 @@ export function clusterAudit(cluster: SimCluster, done: (problems: string[]) => 
     const record = metadata.automata[id];
     if (cluster.services.ids().includes(id)) continue;
     if (record === undefined || record.darqNode !== nodes[0]) problems.push(`${id} on ${nodes[0]} is an orphan DARQ (no metadata record there)`);
+    if (record?.parked !== undefined) problems.push(`${id} is parked in its metadata record but still hosted on ${nodes.join(", ")}`);
   }
   const running = new Map<string, { node: string; incarnation: number }[]>();
   for (const name of cluster.computeNodeNames()) {
@@ -41,6 +43,7 @@ export function clusterAudit(cluster: SimCluster, done: (problems: string[]) => 
       running.set(id, [...(running.get(id) ?? []), { node: name, incarnation: processor.incarnation }]);
     }
   }
+  standbyCheck(cluster, problems);
   const ids = Object.keys(metadata.automata).sort();
   let pending = ids.length + 1;
   const finish = (): void => {
@@ -71,6 +74,21 @@ export function clusterAudit(cluster: SimCluster, done: (problems: string[]) => 
     else if (count.value !== active) problems.push(`catalog holds ${count.value} rows, the workflow knows ${active} active automata`);
     finish();
   });
+}
+
+function standbyCheck(cluster: SimCluster, problems: string[]): void {
+  const automata = cluster.metadata!.automata;
+  for (const name of cluster.computeNodeNames()) {
+    for (const id of cluster.computeNode(name)?.standbyIds() ?? []) {
+      if (automata[id]?.standby !== name) problems.push(`a standby of ${id} on ${name}, where its record names ${automata[id]?.standby ?? "none"}`);
+    }
+  }
+  for (const [id, record] of Object.entries(automata)) {
+    const node = record.standby ?? null;
+    if (node !== null && cluster.computeNode(node) !== null && !cluster.computeNode(node)!.standbyIds().includes(id)) {
+      problems.push(`${id}'s record names a standby on ${node}, which keeps none`);
+    }
+  }
 }
 
 type ActiveRecord = { readonly darqNode: string; readonly computeNode: string | null; readonly version: number; readonly incarnation: number };

@@ -75,6 +75,12 @@ export class DarqMachine {
   }
 }
 
+/**
+ * Modelled compute to rebuild state per SELF record a starting processor replays (decode one
+ * msgpack record and fold its events): what a cold recovery pays and a warm standby has paid ahead.
+ */
+export const replayCoreUsPerRecord = 10;
+
 export class ComputeMachine {
   runtime: ComputeNodeRuntime | null = null;
   private requester: MetadataRequester | null = null;
@@ -103,6 +109,7 @@ export class ComputeMachine {
       ...(hostConfig === undefined ? {} : { hostConfig }),
       ...(this.context.onCommitted === undefined ? {} : { onCommitted: this.context.onCommitted }),
       onLost: (id, computeNode) => requester.request({ type: "recover", id, computeNode }),
+      replayCoreUsPerRecord,
     });
   }
 

@@ -90,8 +90,13 @@ export function topologyBuild(topology: Topology, config: SimClusterConfig, prof
       topology.addressPlace(`${node.name}~req`, node.darqNode!, node.darqNode!);
       continue;
     }
-    topology.hostAdd(node.name, { zone: node.zone!, vmSize: node.kind === "vm" ? vmSizeKey(profile, node.size!)! : null });
-    topology.addressPlace(computeAddress(node.name), node.name, node.name);
-    topology.addressPlace(`${node.name}~req`, node.name, node.name);
+    topologyAddCompute(topology, profile, node);
   }
+}
+
+/** Adds the host and addresses of a vm or serverless compute node (at boot or when a pool grows). */
+export function topologyAddCompute(topology: Topology, profile: CloudProfile, node: ComputeNodeConfig): void {
+  topology.hostAdd(node.name, { zone: node.zone!, vmSize: node.kind === "vm" ? vmSizeKey(profile, node.size!)! : null });
+  topology.addressPlace(computeAddress(node.name), node.name, node.name);
+  topology.addressPlace(`${node.name}~req`, node.name, node.name);
 }

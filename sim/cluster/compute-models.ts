@@ -25,6 +25,10 @@ export interface ComputeModel {
   resume(): void;
   /** Starts a spot eviction; `onKilled` when it ends. False if the node is not a spot VM. */
   preempt(onKilled: () => void): boolean;
+  /** Core-µs of work served so far (the monitor's utilisation; serverless: work served). */
+  busyCoreUs(): number;
+  /** The node is given back (scale-in): work is dropped and a VM's billing stops. */
+  stop(): void;
 }
 
 /** VM and spare cores: sim/compute's ComputeNode. */
@@ -64,12 +68,21 @@ class ComputeModelCores implements ComputeModel {
   killed(): void {
     this.onKilled?.();
   }
+
+  busyCoreUs(): number {
+    return this.node.busyCoreUs();
+  }
+
+  stop(): void {
+    if (this.node.state !== "stopped") this.node.stop();
+  }
 }
 
 /** Serverless: one FunctionPool; a crash (of the function's host side) drops invocations in flight. */
 class ComputeModelFunction implements ComputeModel {
   private generation = 0;
   private paused: { readonly coreUs: number; readonly done: () => void }[] | null = null;
+  private servedCoreUs = 0;
 
   constructor(private readonly pool: FunctionPool, private readonly clock: ClockSim) {}
 
@@ -77,6 +90,7 @@ class ComputeModelFunction implements ComputeModel {
     if (this.paused !== null) return void this.paused.push({ coreUs, done });
     const generation = this.generation;
     const invoked = this.pool.invoke(coreUs, () => {
+      this.servedCoreUs += coreUs;
       if (generation === this.generation) done();
     });
     // Throttled with a full queue: try again shortly, as a client of the function would.
@@ -102,6 +116,14 @@ class ComputeModelFunction implements ComputeModel {
 
   preempt(): boolean {
     return false;
+  }
+
+  busyCoreUs(): number {
+    return this.servedCoreUs;
+  }
+
+  stop(): void {
+    this.crash();
   }
 }
 

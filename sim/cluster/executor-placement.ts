@@ -1,5 +1,6 @@
 // The point executor's placement: the workload's co-location groups (placementHint) decide where
-// each automaton goes, so the experiment's `placement.colocation` means what the paper means:
+// each automaton goes, so the experiment's `placement.colocation` means what the paper means (the
+// rule itself, shared with the live cluster, is engine/runtime/group-placement.ts):
 //
 //   none               the members of a group are spread over different DARQ nodes (member m of
 //                      group g on DARQ (g + m) mod D: every hop of a pi chain crosses DARQs) and
@@ -16,53 +17,10 @@
 // nodes are chosen; a down choice moves to the next up node in config order.
 
 import type { AutomatonId } from "../../engine/runtime/ids.ts";
-import type { ComputeNodeInfo, DarqNodeInfo, Placement, PlacementChoice, Pools } from "../../engine/runtime/placement.ts";
-import { idHash32 } from "../../engine/runtime/step-random.ts";
+import { GroupIndex, groupCompute, groupDarq } from "../../engine/runtime/group-placement.ts";
+import type { ComputeNodeInfo, Placement, PlacementChoice, Pools } from "../../engine/runtime/placement.ts";
 import type { WorkloadDriver } from "../../workloads/driver.ts";
 import type { ClusterLayout } from "./executor-cluster.ts";
-
-/** Group and member numbers of the automata a driver lists, in its order. */
-export class GroupIndex {
-  private readonly groups = new Map<string, number>();
-  private readonly members = new Map<string, number>();
-  private readonly byId = new Map<string, number>();
-
-  constructor(driver: WorkloadDriver) {
-    for (const id of driver.automata()) {
-      const group = driver.placementHint(id).group;
-      let groupNumber = this.groups.get(group);
-      if (groupNumber === undefined) {
-        groupNumber = this.groups.size;
-        this.groups.set(group, groupNumber);
-      }
-      const member = this.members.get(group) ?? 0;
-      this.members.set(group, member + 1);
-      // One packed number per automaton: group × 2^20 + member keeps the map small.
-      this.byId.set(id, groupNumber * 1_048_576 + member);
-    }
-  }
-
-  get groupCount(): number {
-    return this.groups.size;
-  }
-
-  /** [group number, member number] of `id` in `group`. */
-  of(id: string, group: string): readonly [number, number] {
-    const packed = this.byId.get(id);
-    if (packed !== undefined) return [Math.floor(packed / 1_048_576), packed % 1_048_576];
-    const groupNumber = this.groups.get(group) ?? idHash32(group);
-    return [groupNumber, idHash32(id) >>> 4];
-  }
-}
-
-/** The up node at `index` (mod count) of `nodes`, or the next up one after it. */
-function upAt<T extends { readonly up: boolean }>(nodes: readonly T[], index: number): T | undefined {
-  for (let step = 0; step < nodes.length; step++) {
-    const node = nodes[(index + step) % nodes.length]!;
-    if (node.up) return node;
-  }
-  return undefined;
-}
 
 function computeCandidates(pools: Pools, layout: ClusterLayout, preference: string): ComputeNodeInfo[] {
   const provisioned = pools.compute.filter((node) => node.kind === "vm");
@@ -76,27 +34,18 @@ function computeCandidates(pools: Pools, layout: ClusterLayout, preference: stri
 
 /** The placement for `driver`'s automata on the executor's cluster. */
 export function groupPlacement(driver: WorkloadDriver, layout: ClusterLayout): Placement {
-  const index = new GroupIndex(driver);
+  const index = new GroupIndex(groupListing(driver));
   return (id, _type, pools, _load): PlacementChoice | null => {
     const hint = driver.placementHint(id as AutomatonId);
     const [group, member] = index.of(id, hint.group);
-    const together = hint.colocationRequired || layout.colocation !== "none";
-    const darqs: readonly DarqNodeInfo[] = pools.darq;
-    const darq = upAt(darqs, together ? group : group + member);
+    const slot = { group, member, colocationRequired: hint.colocationRequired };
+    const darq = groupDarq(pools.darq, layout.colocation, slot);
     if (darq === undefined) return null;
-    const inProcess = hint.colocationRequired || layout.colocation === "darq-and-compute";
-    const spareName = layout.spareOf.get(darq.id);
-    if (inProcess && spareName !== undefined) {
-      const spare = pools.compute.find((node) => node.id === spareName);
-      if (spare?.up === true) return { computeNode: spare.id, darqNode: darq.id };
-    }
-    const candidates = computeCandidates(pools, layout, hint.compute);
-    // Only spares: the chosen DARQ's own spare cores, else any up spare.
-    if (candidates.length === 0) {
-      const spare = pools.compute.find((node) => node.darqNode === darq.id && node.up) ?? upAt(pools.compute, group + member);
-      return spare === undefined ? null : { computeNode: spare.id, darqNode: darq.id };
-    }
-    const compute = upAt(candidates, group + member);
+    const compute = groupCompute(pools, darq, layout.colocation, slot, computeCandidates(pools, layout, hint.compute));
     return compute === undefined ? null : { computeNode: compute.id, darqNode: darq.id };
   };
+}
+
+function* groupListing(driver: WorkloadDriver): Iterable<readonly [string, string]> {
+  for (const id of driver.automata()) yield [id, driver.placementHint(id).group];
 }

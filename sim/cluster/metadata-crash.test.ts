@@ -1,8 +1,11 @@
 // Metadata operations are resilient workflows (runtime issue item 5): for each operation —
-// activate, deactivate, re-activate a dormant automaton, recover after a compute node dies — the
-// metadata worker is crashed at every step: just before each action, just after issuing it, just
-// before reporting its outcome, just after reporting it, and (harder) with its whole DARQ node
-// crashing right after each action or report, which loses whatever was not yet durable. Every run
+// activate, deactivate, re-activate a dormant automaton, recover after a compute node dies,
+// migrate a logical DARQ (with and without its processor), move a processor, add a standby, fail
+// over to it — the metadata worker is crashed at every step: just before each action, just after
+// issuing it, just before reporting its outcome, just after reporting it, and (harder) with its
+// whole DARQ node crashing right after each action or report, which loses whatever was not yet
+// durable. A migration is also run with its source or its target DARQ node crashing (and
+// restarting) after each action and report. Every run
 // must end like the fault-free one: the operation completed exactly once, the automaton's state
 // is exactly what its messages make it, and the audit finds nothing leaked or doubled (no orphan
 // logical DARQ, no catalog row without a record, exactly one processor where one should run).
@@ -16,7 +19,7 @@ import { SimCluster } from "./sim-cluster.ts";
 
 const config: SimClusterConfig = {
   seed: "metadata-crash", profile: "azure-2024",
-  darqNodes: [{ name: "d1", tier: "ssd", zone: "z1" }, { name: "d2", tier: "ssd", zone: "z1" }],
+  darqNodes: [{ name: "d1", tier: "ssd", zone: "z1" }, { name: "d2", tier: "ssd", zone: "z1" }, { name: "d3", tier: "ssd", zone: "z1" }],
   computeNodes: [{ name: "c1", kind: "vm", size: "D2s_v3", zone: "z1" }, { name: "c2", kind: "vm", size: "D2s_v3", zone: "z1" }],
   placement: { policy: "round-robin" }, failureDetectUs: 50_000,
 };
@@ -34,7 +37,27 @@ type Scenario = {
   /** Count the client's adds: the counter's committed value must equal it. */
   readonly count: number;
   readonly dormant: boolean;
+  /** The DARQ nodes a migration moves between (crashed too, in the "source"/"target" runs). */
+  readonly moves?: (cluster: SimCluster) => { readonly source: string; readonly target: string };
+  /** What else must hold at the end (null: fine), e.g. where the automaton lives. */
+  readonly expect?: (cluster: SimCluster, nodes: { readonly source: string; readonly target: string } | undefined) => string | null;
 };
+
+/** Alice's DARQ node now, and the one a migration takes her to (neither the metadata node). */
+function moves(cluster: SimCluster): { source: string; target: string } {
+  const source = cluster.metadata!.automata[alice]!.darqNode;
+  const target = ["d2", "d3"].find((node) => node !== source)!;
+  return { source, target };
+}
+
+function onTarget(cluster: SimCluster, nodes: { readonly target: string } | undefined): string | null {
+  const { darqNode } = record(cluster);
+  return darqNode === nodes!.target && cluster.darqNode(darqNode)!.darq.hosts(alice) ? null : `on ${darqNode}, not ${nodes!.target}`;
+}
+
+function record(cluster: SimCluster): { darqNode: string; computeNode: string | null; standby?: string | null } {
+  return cluster.metadata!.automata[alice]!;
+}
 
 function send(cluster: SimCluster, amount: number): void {
   cluster.client("c").send(alice, { type: "add", amount });
@@ -46,6 +69,11 @@ const scenarios: readonly Scenario[] = [
     name: "deactivate", kind: "deactivate", count: 1, dormant: true,
     before: (cluster) => send(cluster, 1),
     start: (cluster) => cluster.request({ type: "deactivate", id: alice }),
+    // Nothing was left unconsumed: its logical DARQ is parked in the record, hosted nowhere.
+    expect: (cluster) => {
+      const hosts = cluster.darqNodeNames().filter((node) => cluster.darqNode(node)?.darq.hosts(alice));
+      return cluster.metadata!.automata[alice]!.parked !== undefined && hosts.length === 0 ? null : `not parked; hosted on ${hosts.join()}`;
+    },
   },
   {
     name: "re-activate a dormant automaton", kind: "activate", count: 3, dormant: false,
@@ -55,6 +83,7 @@ const scenarios: readonly Scenario[] = [
       cluster.request({ type: "deactivate", id: alice });
     },
     start: (cluster) => send(cluster, 2),
+    expect: (cluster) => (cluster.metadata!.automata[alice]!.parked === undefined ? null : "still parked"),
   },
   {
     name: "recover after its compute node died", kind: "recover", count: 3, dormant: false,
@@ -64,16 +93,80 @@ const scenarios: readonly Scenario[] = [
       send(cluster, 2);
     },
   },
+  {
+    name: "migrate its logical DARQ (messages in flight)", kind: "migrate", count: 3, dormant: false, moves,
+    before: (cluster) => send(cluster, 1),
+    start: (cluster) => {
+      cluster.request({ type: "migrate", id: alice, darqNode: moves(cluster).target });
+      send(cluster, 2);
+    },
+    expect: onTarget,
+  },
+  {
+    name: "migrate its logical DARQ and its processor", kind: "migrate", count: 3, dormant: false, moves,
+    before: (cluster) => send(cluster, 1),
+    start: (cluster) => {
+      const computeNode = record(cluster).computeNode === "c1" ? "c2" : "c1";
+      cluster.request({ type: "migrate", id: alice, darqNode: moves(cluster).target, computeNode });
+      send(cluster, 2);
+    },
+    expect: onTarget,
+  },
+  {
+    name: "move its processor", kind: "moveCompute", count: 3, dormant: false,
+    before: (cluster) => send(cluster, 1),
+    start: (cluster) => {
+      cluster.request({ type: "moveCompute", id: alice, computeNode: record(cluster).computeNode === "c1" ? "c2" : "c1" });
+      send(cluster, 2);
+    },
+  },
+  {
+    name: "add a standby", kind: "addStandby", count: 3, dormant: false,
+    before: (cluster) => send(cluster, 1),
+    start: (cluster) => {
+      cluster.request({ type: "addStandby", id: alice });
+      send(cluster, 2);
+    },
+    expect: (cluster) => {
+      const { computeNode, standby } = record(cluster);
+      const tails = standby === undefined || standby === null ? [] : cluster.computeNode(standby)?.standbyIds() ?? [];
+      return standby !== computeNode && tails.includes(alice) ? null : `standby ${standby} (tails ${tails.join()})`;
+    },
+  },
+  {
+    name: "fail over to its standby after its compute node died", kind: "failover", count: 3, dormant: false,
+    before: (cluster) => {
+      send(cluster, 1);
+      cluster.runFor(settleUs);
+      cluster.request({ type: "addStandby", id: alice });
+    },
+    start: (cluster) => {
+      cluster.crashComputeNode(record(cluster).computeNode!);
+      send(cluster, 2);
+    },
+    // The standby node (the only other one) now runs the primary, and no standby is left.
+    expect: (cluster) => (record(cluster).standby == null ? null : `standby ${record(cluster).standby} left`),
+  },
 ];
 
-type CrashPoint = { readonly hook: "action" | "progress"; readonly index: number; readonly how: "sync" | "after" | "darq" };
+type How = "sync" | "after" | "darq" | "source" | "target";
+type CrashPoint = { readonly hook: "action" | "progress"; readonly index: number; readonly how: How };
+
+/** Crashes (and restarts 20 ms later) a DARQ node. */
+function darqBlip(cluster: SimCluster, node: string): void {
+  cluster.crashDarqNode(node);
+  cluster.sim.clock.timerStart(20_000, () => cluster.restartDarqNode(node));
+}
 
 /** Runs a scenario, crashing at `crash` (if given); answers how many hook calls the op made. */
-function run(scenario: Scenario, crash: CrashPoint | null): { cluster: SimCluster; actions: number; progress: number } {
+function run(scenario: Scenario, crash: CrashPoint | null): {
+  cluster: SimCluster; actions: number; progress: number; nodes: { source: string; target: string } | undefined;
+} {
   const cluster = new SimCluster(config, [counter]);
   scenario.before(cluster);
   cluster.runFor(settleUs);
   const finishedBefore = cluster.metadata!.opsFinished[scenario.kind];
+  const nodes = scenario.moves?.(cluster);
   const seen = { action: 0, progress: 0 };
   const hit = (hook: "action" | "progress"): void => {
     seen[hook]++;
@@ -81,8 +174,7 @@ function run(scenario: Scenario, crash: CrashPoint | null): { cluster: SimCluste
     if (crash.how === "sync") return cluster.restartMetadataWorker();
     cluster.sim.clock.timerStart(0, () => {
       if (crash.how === "after") return cluster.restartMetadataWorker();
-      cluster.crashDarqNode(cluster.metadataNode);
-      cluster.sim.clock.timerStart(20_000, () => cluster.restartDarqNode(cluster.metadataNode));
+      darqBlip(cluster, crash.how === "darq" ? cluster.metadataNode : nodes![crash.how as "source" | "target"]);
     });
   };
   cluster.metadataHooks.onAction = () => hit("action");
@@ -92,7 +184,7 @@ function run(scenario: Scenario, crash: CrashPoint | null): { cluster: SimCluste
   cluster.metadataHooks.onAction = undefined;
   cluster.metadataHooks.onProgress = undefined;
   const finished = cluster.metadata!.opsFinished[scenario.kind] - finishedBefore;
-  return { cluster, actions: seen.action, progress: seen.progress, ...{ finished } };
+  return { cluster, actions: seen.action, progress: seen.progress, nodes, ...{ finished } };
 }
 
 function check(t: ExecutionContext, scenario: Scenario, crash: CrashPoint | null): void {
@@ -101,11 +193,12 @@ function check(t: ExecutionContext, scenario: Scenario, crash: CrashPoint | null
   const { cluster } = outcome;
   // A DARQ node crash may add recoveries (its automata's processors died too), never a second
   // completion of the operation under test unless that operation is itself a recovery.
-  const extraAllowed = crash?.how === "darq" && scenario.kind === "recover" ? 1 : 0;
+  const extraAllowed = crash !== null && crash.how !== "sync" && crash.how !== "after" && scenario.kind === "recover" ? 1 : 0;
   t.true(outcome.finished >= 1 && outcome.finished <= 1 + extraAllowed,
     `${scenario.name}, ${where}: the operation completed ${outcome.finished} times`);
   t.is(cluster.metadata!.automata[alice]?.computeNode === null, scenario.dormant, `${scenario.name}, ${where}: dormant?`);
   t.is(cluster.stateOf(counter, "alice")?.count, scenario.count, `${scenario.name}, ${where}: counter value`);
+  t.is(scenario.expect?.(cluster, outcome.nodes) ?? null, null, `${scenario.name}, ${where}: outcome`);
   let problems: string[] | null = null;
   clusterAudit(cluster, (found) => {
     problems = found;
@@ -123,7 +216,8 @@ for (const scenario of scenarios) {
     for (const hook of ["action", "progress"] as const) {
       const count = hook === "action" ? baseline.actions : baseline.progress;
       for (let index = 1; index <= count; index++) {
-        for (const how of ["sync", "after", "darq"] as const) {
+        const hows: readonly How[] = scenario.moves === undefined ? ["sync", "after", "darq"] : ["sync", "after", "darq", "source", "target"];
+        for (const how of hows) {
           check(t, scenario, { hook, index, how });
           runs++;
         }

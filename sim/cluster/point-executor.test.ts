@@ -3,7 +3,8 @@
 // a different seed gives a different run; co-locating a pi chain's DARQ and compute raises its
 // throughput over no co-location (the direction of the paper's Figure 4); a fault schedule is
 // applied at the right (relative) times and returned, and the seeded fault model's draw is too;
-// and configs the executor cannot honour are refused with the path of the field to change.
+// configs the executor cannot honour are refused with the path of the field to change (unknown
+// policy names list the known ones); and an optimizer named in the config runs on its cadence.
 
 import test from "ava";
 import { ErrorCode, SsmsError } from "../../engine/io/errors.ts";
@@ -77,9 +78,20 @@ test("the seeded fault model draws, applies and returns its faults deterministic
 
 test("configs the executor cannot honour are refused with the field to change", (t) => {
   const refused = (config: Experiment) => t.throws(() => executePointSim(config, "s", options), { instanceOf: SsmsError });
-  const optimizer = refused(piConfig({ optimizer: { policy: "greedy-cost" } }));
+  const optimizer = refused(piConfig({ optimizer: { policy: "greedy-costs" } }));
   t.is(optimizer?.code, ErrorCode.configInvalid);
-  t.regex(optimizer?.message ?? "", /\/optimizer\/policy/);
-  t.regex(refused(piConfig({ placement: { policy: "best-fit" } }))?.message ?? "", /\/placement\/policy: 'best-fit'/);
+  t.regex(optimizer?.message ?? "", /\/optimizer: optimizer\.policy: unknown policy 'greedy-costs' \(known: .*greedy-cost/);
+  t.regex(refused(piConfig({ optimizer: { policy: "colocation", params: { horizon: 3 } } }))?.message ?? "", /\/optimizer: .*horizon: unknown parameter/);
+  t.regex(refused(piConfig({ placement: { policy: "best-fit" } }))?.message ?? "", /\/placement\/policy: 'best-fit' .*groups, round-robin, hash, static, random, least-loaded/);
+  t.regex(refused(piConfig({ placement: { policy: "least-loaded", colocation: "darq" } }))?.message ?? "", /\/placement\/colocation/);
   t.regex(refused(piConfig({ placement: { policy: "hash", colocation: "darq" } }))?.message ?? "", /\/placement\/colocation/);
+});
+
+test("an optimizer and a management placement policy run in the executor, deterministically", (t) => {
+  const config = piConfig({ placement: { policy: "least-loaded" }, optimizer: { policy: "greedy-cost", periodUs: 50_000, params: { cooldownUs: 0 } } });
+  const result = executePointSim(config, "s", options);
+  t.deepEqual(executePointSim(config, "s", options), result, "same seed, same decisions, same run");
+  t.true(result.throughputPerS > 0);
+  t.is(result.metrics?.["managerRuns"], 3, "every 50 ms of a 200 ms run, the last one at its end excluded");
+  t.true(Number.isFinite(result.metrics?.["objectiveScore"]));
 });

@@ -17,8 +17,9 @@
 //      and at 10% as metrics (executor-sampler.ts)
 //
 // Deterministic: everything comes from (config, seed, options) through the Simulator's seams, so
-// the same inputs give the same PointResult and fingerprint. The optimizer and autoscaler are not
-// run by this executor yet: a config that names one (other than "none") is refused.
+// the same inputs give the same PointResult and fingerprint. The optimizer and autoscaler run on
+// virtual-time timers during the measured run (sim/manager: monitor, policies, actuators), and the
+// placement policies of policies/placement are placement names too (sim/manager/manager-setup.ts).
 
 import { ErrorCode, SsmsError } from "../../engine/io/errors.ts";
 import { placementHash, placementRoundRobin, type Placement } from "../../engine/runtime/placement.ts";
@@ -35,12 +36,17 @@ import { CompletionMeter } from "./executor-meter.ts";
 import { ledgerSince } from "./executor-ledger.ts";
 import { groupPlacement } from "./executor-placement.ts";
 import { pointCost, sampleEvery } from "./executor-sampler.ts";
+import { traceRecorder } from "./executor-trace.ts";
 import { warmUp } from "./executor-warmup.ts";
 import { SimCluster } from "./sim-cluster.ts";
+import { managerMetrics } from "../manager/manager-metrics.ts";
+import { managedPlacementNames, ManagerSetup } from "../manager/manager-setup.ts";
+import type { Objective } from "../../policies/objective.ts";
+import { priceBookFromProfile } from "../../policies/price-book.ts";
 
 /** Placement policies this executor knows by config name. */
 export const placementPolicies = ["groups", "round-robin", "hash"] as const;
-/** Trace spans kept when options.trace is set (the run is not cut, only its trace). */
+/** Trace events kept when options.trace is set (the run is not cut, only its trace). */
 export const pointTraceSpansMax = 20_000;
 
 function refuse(path: string, message: string): never {
@@ -49,19 +55,13 @@ function refuse(path: string, message: string): never {
 
 function configCheck(config: Experiment): void {
   if (config.mode !== "sim") refuse("/mode", `the simulated cluster runs mode "sim", this config is "${config.mode}"`);
-  for (const manager of ["optimizer", "autoscaler"] as const) {
-    const policy = config[manager]?.policy;
-    if (policy !== undefined && policy !== "none") {
-      refuse(`/${manager}/policy`, `the simulation executor does not run a ${manager} yet; remove the section or set its policy to "none"`);
-    }
-  }
 }
 
 function placementFor(config: Experiment, driver: WorkloadDriver, layout: ClusterLayout): Placement {
   const policy = config.placement.policy;
   if (policy === "groups") return groupPlacement(driver, layout);
   if (policy !== "round-robin" && policy !== "hash") {
-    refuse("/placement/policy", `'${policy}' is not a placement policy of the simulation executor (${placementPolicies.join(", ")})`);
+    refuse("/placement/policy", `'${policy}' is not a placement policy of the simulation executor (${[...placementPolicies, ...managedPlacementNames].join(", ")})`);
   }
   if (layout.colocation !== "none") {
     refuse("/placement/colocation", `colocation '${layout.colocation}' needs placement policy "groups" (the ${policy} policy ignores co-location groups)`);
@@ -92,23 +92,6 @@ function darqStepsOf(cluster: SimCluster): number {
   return steps;
 }
 
-/** Trace: each completion as a span from its start to its commit, on the sending automaton. */
-function traceRecorder(cluster: SimCluster, meter: CompletionMeter, trace: TraceEvent[]): void {
-  const onCommitted = meter.onCommitted;
-  const driver = meter.driver;
-  cluster.stepHooks.onCommitted = (from, sends) => {
-    onCommitted(from, sends);
-    const nowUs = cluster.nowUs();
-    for (const send of sends) {
-      if (trace.length >= pointTraceSpansMax) return;
-      const completion = driver.completionOf(send.to, send.message);
-      if (completion === undefined) continue;
-      const node = cluster.metadata?.automata[from]?.computeNode ?? "unplaced";
-      trace.push({ kind: "step", node, automaton: from, startUs: completion.startUs, durationUs: nowUs - completion.startUs, name: completion.outcome });
-    }
-  };
-}
-
 /** The PointExecutor of mode "sim": one run of the simulated cluster for the config's duration. */
 export function executePointSim(config: Experiment, seed: string, options: PointOptions): PointResult {
   configCheck(config);
@@ -119,7 +102,12 @@ export function executePointSim(config: Experiment, seed: string, options: Point
   const built = workloadDriverOf(config.workload, context);
   if (!built.ok) throw new SsmsError(built.code, built.reason);
   const driver = built.value;
-  const cluster = new SimCluster(clusterConfig, driver.definitions, placementFor(config, driver, layout));
+  const manager = new ManagerSetup(config, layout, priceBookFromProfile(profile), seed);
+  if (manager.placement !== null && layout.colocation !== "none") {
+    refuse("/placement/colocation", `colocation '${layout.colocation}' needs placement policy "groups" (the ${config.placement.policy} policy ignores co-location groups)`);
+  }
+  const cluster = new SimCluster(clusterConfig, driver.definitions, manager.placement ?? placementFor(config, driver, layout));
+  manager.bind(cluster);
   const meter = new CompletionMeter({ driver, nowUs: () => cluster.nowUs(), ledger: cluster.ledger, profile, zoneOf: zoneFinder(cluster) });
   const trace: TraceEvent[] = [];
   const warmupUs = warmUp(cluster, driver);
@@ -127,7 +115,8 @@ export function executePointSim(config: Experiment, seed: string, options: Point
   const darqStepsBefore = darqStepsOf(cluster);
   const ledgerBefore = cluster.ledger.toData();
   cluster.stepHooks.onCommitted = meter.onCommitted;
-  if (options.trace) traceRecorder(cluster, meter, trace);
+  if (options.trace) traceRecorder(cluster, meter, trace, pointTraceSpansMax);
+  manager.attach(driver, startUs + durationUs);
   const faults = options.faultSchedule !== undefined ? faultsOfRecords(options.faultSchedule)
     : faultsOfModel(config, layout, cluster.sim.random.fork("faults"), durationUs);
   const applied = faultsApply(cluster, faults, startUs);
@@ -137,6 +126,7 @@ export function executePointSim(config: Experiment, seed: string, options: Point
   sampleEvery(cluster, meter, options.timeseriesIntervalUs, durationUs, timeseries);
   cluster.runFor(durationUs);
   const cost = pointCost(ledgerSince(ledgerBefore, cluster.ledger.toData()), profile, config.pricing?.utilisation ?? 1);
+  const measured = { throughputPerS: (meter.itemsAll * 1e6) / durationUs, latencyUsP99: Math.round(meter.latencyAll.quantile(0.99)), costUsdPerMonth: cost.costUsdPerMonth };
   const outcomes = Object.fromEntries(driver.outcomes.map((outcome, index) => [`completed_${outcome}`, meter.outcomeCounts[index]!]));
   return {
     fingerprint: cluster.sim.fingerprint(),
@@ -151,7 +141,7 @@ export function executePointSim(config: Experiment, seed: string, options: Point
     faultsApplied: applied,
     ...(options.trace ? { trace } : {}),
     metrics: {
-      ...cost.metrics, ...outcomes,
+      ...cost.metrics, ...outcomes, ...managerMetrics(manager, config.objective as Objective | undefined, measured),
       itemsCompleted: meter.itemsAll, messagesCommitted: meter.messagesCommitted, arrivalsInjected: arrivals.stats.injected,
       arrivalsRefused: arrivals.stats.refused, payloadBytes: meter.payloadBytes, blobBytes: meter.blobBytes,
       warmupUs, darqSteps: darqStepsOf(cluster) - darqStepsBefore, darqNodes: layout.darqNodes.length, computeNodes: layout.computeNodes.length + layout.spareOf.size,

@@ -25,6 +25,7 @@ import type { AnyAutomatonDefinition, StateOf } from "../../engine/runtime/autom
 import { Client } from "../../engine/runtime/client.ts";
 import type { ComputeNodeRuntime } from "../../engine/runtime/compute-node.ts";
 import type { StagedSend } from "../../engine/runtime/context.ts";
+import type { CommittedInput } from "../../engine/runtime/host-config.ts";
 import type { AutomatonId } from "../../engine/runtime/ids.ts";
 import type { DarqNodeRuntime } from "../../engine/runtime/darq-node.ts";
 import { metadataDefinition } from "../../engine/runtime/metadata-automaton.ts";
@@ -44,14 +45,15 @@ import { Simulator } from "../simulator.ts";
 import { logDeviceForTier } from "../storage/storage-factory.ts";
 import { TransportSim } from "../transport-sim.ts";
 import { ClusterActuators } from "./cluster-actuators.ts";
-import { clusterConfigCheck, tierNameOf, type SimClusterConfig } from "./cluster-config.ts";
+import { clusterConfigCheck, tierNameOf, type ComputeNodeConfig, type SimClusterConfig } from "./cluster-config.ts";
 import { ComputeMachine, DarqMachine, type MachineContext } from "./cluster-machines.ts";
-import { computeInfo, computeRow, darqInfo, darqRow, topologyBuild, worldHost } from "./cluster-nodes.ts";
+import { computeInfo, computeRow, darqInfo, darqRow, topologyAddCompute, topologyBuild, worldHost } from "./cluster-nodes.ts";
 import { ClusterServices } from "./cluster-services.ts";
 import { computeModelFor } from "./compute-models.ts";
 import { ExternalSink } from "./external-sink.ts";
 import { FailureDetector } from "./failure-detector.ts";
 import { bootDone, catalogFor, committedStateOf, definitionsIndex, oneWayUs } from "./cluster-wiring.ts";
+import { parkedStateOf } from "./parked-state.ts";
 
 /** Cluster defaults the engine's own defaults do not suit: a quicker first retry of out-messages. */
 const darqConfigCluster = { retryUsMin: 5_000 };
@@ -76,7 +78,9 @@ export class SimCluster {
     onProgress?: ((op: Op, result: ActionResult) => void) | undefined;
   } = {};
   /** Observers of every committed step of the user automata (set before the run starts). */
-  readonly stepHooks: { onCommitted?: ((id: AutomatonId, sends: readonly StagedSend[]) => void) | undefined } = {};
+  readonly stepHooks: { onCommitted?: ((id: AutomatonId, sends: readonly StagedSend[], input: CommittedInput) => void) | undefined } = {};
+  /** Observers of node crashes (the manager's resume meter), called before the node goes down. */
+  readonly faultHooks: { onCrash?: ((node: string) => void) | undefined } = {};
   readonly darqMachines = new Map<string, DarqMachine>();
   readonly computeMachines = new Map<string, ComputeMachine>();
   private readonly placement: Placement;
@@ -160,6 +164,7 @@ export class SimCluster {
   /** The machine of DARQ node `name` fails: its DARQ, spare compute and (if here) the metadata worker. */
   crashDarqNode(name: string, outcome?: "lost" | "partial" | "torn"): void {
     const machine = this.darqMachine(name);
+    if (machine.runtime !== null) this.faultHooks.onCrash?.(name);
     for (const spare of this.sparesOf(name)) spare.crash();
     if (!machine.crash(outcome)) return;
     this.services.down(name);
@@ -178,6 +183,7 @@ export class SimCluster {
     if (machine.config.kind === "darq-spare") {
       throw new SsmsError(ErrorCode.argumentInvalid, `compute node ${name} is the spare cores of ${machine.config.darqNode}; crash that DARQ node`);
     }
+    if (machine.runtime !== null) this.faultHooks.onCrash?.(name);
     machine.crash();
   }
 
@@ -190,6 +196,46 @@ export class SimCluster {
     if (this.darqMachine(this.metadataNode).runtime === null) return;
     this.workerStop();
     this.workerStart();
+  }
+
+  // ---- pools (the autoscaler's actuators) ----
+
+  /** Adds a compute node to the running cluster; placement sees it once the metadata hears of it. */
+  addComputeNode(node: ComputeNodeConfig): void {
+    if (this.computeMachines.has(node.name) || this.darqMachines.has(node.name)) {
+      throw new SsmsError(ErrorCode.argumentInvalid, `node '${node.name}' already exists`);
+    }
+    if (node.kind === "darq-spare") throw new SsmsError(ErrorCode.argumentInvalid, `compute node ${node.name}: spare cores come with their DARQ node`);
+    topologyAddCompute(this.topology, this.profile, node);
+    this.catalog.nodeUpsert(computeRow(this.config, this.profile, node), bootDone);
+    const model = computeModelFor({
+      clock: this.sim.clock, random: this.sim.random.fork(`compute/${node.name}`), profile: this.profile, ledger: this.ledger, node,
+    });
+    const machine = new ComputeMachine(node, model, this.machineContext());
+    this.computeMachines.set(node.name, machine);
+    machine.start();
+    this.poolsReport();
+  }
+
+  /** Gives a compute node back (scale-in): its processors end, a VM's billing stops. */
+  removeComputeNode(name: string): void {
+    const machine = this.computeMachine(name);
+    if (machine.config.kind === "darq-spare") throw new SsmsError(ErrorCode.argumentInvalid, `compute node ${name}: spare cores go with their DARQ node`);
+    machine.crash();
+    machine.model.stop();
+    this.computeMachines.delete(name);
+    this.poolsReport();
+  }
+
+  /** Tells the metadata automaton the pools as they are now (nodes added or removed). */
+  private poolsReport(): void {
+    const types: Record<string, number> = {};
+    for (const type of this.definitions.keys()) types[type] = 1;
+    const compute = [...this.computeMachines.values()].map((machine) => ({
+      ...computeInfo(this.config, this.profile, machine.config), up: machine.runtime !== null,
+    }));
+    const darq = [...this.darqMachines.values()].map((machine) => ({ ...darqInfo(this.profile, machine.config), up: machine.runtime !== null }));
+    this.detector.report({ type: "pools", types, compute, darq }, false);
   }
 
   // ---- observing ----
@@ -219,19 +265,26 @@ export class SimCluster {
     return [...this.computeMachines.keys()];
   }
 
-  /** Ids of the user automata whose logical DARQs the up DARQ nodes host, sorted. */
+  /** Ids of the user automata whose logical DARQs the up DARQ nodes host or the metadata parks, sorted. */
   automatonIds(): string[] {
     const ids = new Set<string>();
     for (const machine of this.darqMachines.values()) {
       for (const id of machine.runtime?.darq.logicalDarqs() ?? []) if (!id.startsWith(reservedTypePrefix)) ids.add(id);
     }
+    for (const [id, record] of Object.entries(this.metadata?.automata ?? {})) if (record.parked !== undefined) ids.add(id);
     for (const id of this.services.ids()) ids.delete(id);
     return [...ids].sort();
   }
 
-  /** The committed state of `id`, rebuilt from the durable SELF entries on its DARQ node. */
+  /**
+   * The committed state of `id`, rebuilt from the durable SELF entries on its DARQ node (or, for a
+   * parked automaton, from those its metadata record keeps).
+   */
   committedState(id: string): Result<unknown> {
-    return committedStateOf(this.definitions, [...this.darqMachines.values()].map((machine) => machine.runtime?.darq), id);
+    const found = committedStateOf(this.definitions, [...this.darqMachines.values()].map((machine) => machine.runtime?.darq), id);
+    const parked = this.metadata?.automata[id]?.parked;
+    if (found.ok || parked === undefined) return found;
+    return parkedStateOf(this.definitions, id, parked);
   }
 
   stateOf<D extends AnyAutomatonDefinition>(definition: D, key: string): StateOf<D> | undefined {
@@ -300,7 +353,7 @@ export class SimCluster {
       fixedTypes: new Map((this.config.externalTypes ?? ["sink"]).map((type) => [type, "sink"])),
       darqRuntime: (name) => this.darqMachines.get(name)?.runtime ?? null,
       report: (node, up) => this.detector.report({ type: up ? "nodeUp" : "nodeDown", node }, true),
-      onCommitted: (id, sends) => this.stepHooks.onCommitted?.(id, sends),
+      onCommitted: (id, sends, input) => this.stepHooks.onCommitted?.(id, sends, input),
     };
   }
 

@@ -13,14 +13,19 @@
 //   rates for the seeded fault model (sim/faults/fault-model.ts), which turns them into episodes
 //   that end (crash → restart, partition → heal, loss → loss 0). Lost writes come with every
 //   crash: the device drops or keeps part of its unflushed tail as its tier's model says.
+//   One more kind is drawn the same way: "unacknowledged crashes" around client sends
+//   (vopr-unacked.ts), a DARQ node's replies cut off, then its crash and restart, so the clients'
+//   retries arrive as duplicates of messages accepted before the crash.
 // - operator actions that run the metadata workflows under the faults: deactivating an automaton
 //   (it must wake again on its next message), crashing the metadata worker, and a false suspicion
 //   (the failure detector reports a live compute node down, so the workflow recovers its automata
 //   elsewhere while the old processors still run: fencing must refuse their steps).
 //
-// Failovers come from the metadata workflow (recovery after a crash, a preemption or a false
-// suspicion). Migrations are not drawn: the simulated cluster has no migrate workflow or
-// optimizer loop wired yet; when it has, a "migrate" action belongs here.
+// - the optimizer's moves (vopr-moves.ts): in 40% of the seeds, 2–12 migrations of a logical DARQ,
+//   processor moves, standbys and failovers, at random times on random automata and nodes.
+//
+// Recoveries also come from the metadata workflow (after a crash, a preemption or a false
+// suspicion); with a standby in place they are failovers.
 //
 // The safety phase lasts until the last episode has ended (a spot eviction takes the profile's
 // notice, 30 s or 120 s, then a replacement time, so such seeds have a long, mostly idle safety
@@ -36,13 +41,17 @@ import type { Fault } from "../faults/fault.ts";
 import { faultSchedule, type FaultRateKind, type FaultRates } from "../faults/fault-model.ts";
 import { loadCloudProfile } from "../profiles/load.ts";
 import { RandomSim } from "../random-sim.ts";
+import { movesDraw, type VoprMove } from "./vopr-moves.ts";
+import { unackedCrashesDraw } from "./vopr-unacked.ts";
 
 /** An operator action on the schedule (not a fault: the oracle run skips it too). */
 export type VoprAction =
   | { readonly timeUs: number; readonly action: "deactivate"; readonly target: string }
   | { readonly timeUs: number; readonly action: "metadataWorkerRestart" }
   /** The failure detector wrongly reports a live compute node down, and up again `durationUs` later. */
-  | { readonly timeUs: number; readonly action: "suspect"; readonly target: string; readonly durationUs: number };
+  | { readonly timeUs: number; readonly action: "suspect"; readonly target: string; readonly durationUs: number }
+  /** An optimizer's move: migrate, moveCompute, addStandby or failover (vopr-moves.ts). */
+  | VoprMove;
 
 /** One schedule entry: a fault (sim/faults vocabulary) or an operator action. */
 export type VoprEntry = Fault | VoprAction;
@@ -87,10 +96,14 @@ export function voprCase(seed: string): VoprCase {
     atUs: workload.int(windowUs), to: workload.int(swarm.counters), tag: `t${index}`, hops: workload.intRange(2, 12),
   })).sort((a, b) => a.atUs - b.atUs);
   const spotNodes = config.computeNodes.filter((node) => node.spot === true).map((node) => node.name);
-  const { mode, rates } = ratesDraw(root.fork("fault rates"), windowUs, spotNodes.length > 0);
-  const faults = faultsDraw(root.fork("faults"), config, rates, windowUs, spotNodes);
+  const { mode, rates, unackedCrashes } = ratesDraw(root.fork("fault rates"), windowUs, spotNodes.length > 0);
+  const faults = [...faultsDraw(root.fork("faults"), config, rates, windowUs, spotNodes),
+    ...unackedCrashesDraw(root.fork("unacked crashes"), unackedCrashes,
+      config.darqNodes.map((node) => node.name), injections)].sort((a, b) => a.timeUs - b.timeUs);
   const computes = config.computeNodes.filter((node) => node.kind !== "darq-spare").map((node) => node.name);
-  const actions = actionsDraw(root.fork("actions"), windowUs, swarm.counters, computes);
+  const moves = movesDraw(root.fork("moves"), windowUs, swarm.counters, config.darqNodes.map((node) => node.name),
+    config.computeNodes.map((node) => node.name));
+  const actions = [...actionsDraw(root.fork("actions"), windowUs, swarm.counters, computes), ...moves];
   // Stable: at one instant, faults stay before actions and keep their drawn order.
   const schedule = [...faults, ...actions].sort((a, b) => a.timeUs - b.timeUs);
   const lastUs = schedule.reduce((last, entry) => Math.max(last, entry.timeUs + ("durationUs" in entry ? entry.durationUs : 0)), 0);
@@ -100,15 +113,35 @@ export function voprCase(seed: string): VoprCase {
   };
 }
 
-function ratesDraw(random: Random, safetyUs: number, spot: boolean): { mode: VoprFaultMode; rates: FaultRates } {
-  const kinds: FaultRateKind[] = ["crash", "diskTornWrite", "pause", "networkPartition", "linkLoss", "linkDuplicate", "linkReorder"];
+type RatesDrawn = { mode: VoprFaultMode; rates: FaultRates; unackedCrashes: number };
+
+/**
+ * The fault mode, the rates of the fault model's kinds, and how many unacknowledged crashes
+ * (vopr-unacked.ts): a kind of its own, drawn like the others — the one kind of a single mode
+ * (3–6 episodes), or with probability ½ in a mixed mode (1–3 episodes).
+ */
+function ratesDraw(random: Random, safetyUs: number, spot: boolean): RatesDrawn {
+  const kinds: (FaultRateKind | "unackedCrash")[] =
+    ["crash", "diskTornWrite", "pause", "networkPartition", "linkLoss", "linkDuplicate", "linkReorder"];
   if (spot) kinds.push("spotPreempt");
+  kinds.push("unackedCrash");
   const mode = pick(random, ["none", "single", "mixed", "mixed"] as const);
   const perHour = (episodes: number): number => (episodes * hourUs) / safetyUs;
   const rates: Partial<Record<FaultRateKind, number>> = {};
-  if (mode === "single") rates[pick(random, kinds)] = perHour(random.intRange(3, 10));
-  if (mode === "mixed") for (const kind of kinds) if (random.chance(0.5)) rates[kind] = perHour(0.5 + random.float() * 3);
-  return { mode, rates };
+  let unackedCrashes = 0;
+  if (mode === "single") {
+    const kind = pick(random, kinds);
+    if (kind === "unackedCrash") unackedCrashes = random.intRange(3, 6);
+    else rates[kind] = perHour(random.intRange(3, 10));
+  }
+  if (mode === "mixed") {
+    for (const kind of kinds) {
+      if (!random.chance(0.5)) continue;
+      if (kind === "unackedCrash") unackedCrashes = random.intRange(1, 3);
+      else rates[kind] = perHour(0.5 + random.float() * 3);
+    }
+  }
+  return { mode, rates, unackedCrashes };
 }
 
 function faultsDraw(random: Random, config: SimClusterConfig, rates: FaultRates, windowUs: number, spotNodes: readonly string[]): Fault[] {

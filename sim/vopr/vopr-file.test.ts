@@ -20,8 +20,15 @@ const richSeed = Array.from({ length: 200 }, (_, index) => `${index}`).find((see
   return c.schedule.some((entry) => "action" in entry) && c.schedule.some((entry) => "fault" in entry) && c.config.darqNodes.length >= 2;
 })!;
 
+/** A seed whose schedule has every kind of optimizer move. */
+const movesSeed = Array.from({ length: 400 }, (_, index) => `${index}`).find((seed) => {
+  const kinds = new Set<string>(voprCase(seed).schedule.map((entry) => ("action" in entry ? entry.action : "")));
+  return ["migrate", "moveCompute", "addStandby", "failover"].every((kind) => kinds.has(kind));
+})!;
+
 test("a case written to a file parses back to the same case", (t) => {
-  for (const seed of [richSeed, "1", "2"]) {
+  t.not(movesSeed, undefined, "some seed draws every kind of move");
+  for (const seed of [richSeed, movesSeed, "1", "2"]) {
     const file = fileOf(seed);
     const text = formatVoprFile(file);
     t.true(isVoprText(text));
@@ -55,7 +62,11 @@ test("bad files are refused with the line and what is wrong", (t) => {
   t.regex(problemsOf(withEntry('{"timeUs":10,"fault":"crash","targets":["d1"],"params":{}}\n{"timeUs":5,"fault":"restart","targets":["d1"],"params":{}}')),
     /bad\.jsonl:3: timeUs 5 is before/);
   t.regex(problemsOf(withEntry('{"timeUs":999999999999,"fault":"crash","targets":["d1"],"params":{}}')), /not inside the safety phase/);
-  t.regex(problemsOf(withEntry('{"timeUs":10,"action":"explode"}')), /action must be deactivate, metadataWorkerRestart or suspect/);
+  t.regex(problemsOf(withEntry('{"timeUs":10,"action":"explode"}')), /action must be deactivate, metadataWorkerRestart, suspect, migrate/);
+  t.regex(problemsOf(withEntry('{"timeUs":10,"action":"migrate","target":"hop/1","darqNode":"zz"}')), /migrate needs darqNode, a DARQ node/);
+  t.regex(problemsOf(withEntry('{"timeUs":10,"action":"moveCompute","target":"hop/1"}')), /moveCompute: computeNode must be a compute node/);
+  t.regex(problemsOf(withEntry('{"timeUs":10,"action":"failover","target":"hop/1","darqNode":"d1"}')), /failover has no key 'darqNode'/);
+  t.regex(problemsOf(withEntry('{"timeUs":-1,"action":"addStandby","target":"hop/1"}')), /timeUs must be an integer/);
   t.regex(problemsOf(withEntry('{"timeUs":10,"action":"suspect","target":"d1","durationUs":5}')), /suspect needs a vm or serverless compute node/);
   t.regex(problemsOf(withEntry('{"timeUs":10,"action":"deactivate","target":"hop/1","extra":1}')), /deactivate has no key 'extra'/);
   t.regex(problemsOf(withEntry('{"timeUs":10,"fault":"crash","targets":["d1"],"params":{},"x":1}')), /unknown key 'x'/);

@@ -5,7 +5,9 @@
 //             safetyUs, livenessUsMax, faultMode, faultRates}, "expect": {fingerprint, violations}}
 //   then     one schedule entry per line, in time order: a fault in the sim/faults vocabulary
 //            ({timeUs, fault, targets, params}) or an operator action ({timeUs, action, target?,
-//            durationUs?}; actions: deactivate, metadataWorkerRestart, suspect)
+//            durationUs?}; actions: deactivate, metadataWorkerRestart, suspect; and the optimizer's
+//            moves {timeUs, action, target, darqNode?, computeNode?}: migrate, moveCompute,
+//            addStandby, failover)
 //
 // The header carries the whole drawn case, not just the seed, so a file still replays after the
 // generator changes. Parsing validates everything once (STYLE 12): the header against a schema,
@@ -23,6 +25,7 @@ import { worldHost } from "../cluster/cluster-nodes.ts";
 import { faultCheck, faultLine, type Fault } from "../faults/fault.ts";
 import { loadCloudProfile } from "../profiles/load.ts";
 import { isAction, type VoprAction, type VoprCase, type VoprEntry } from "./vopr-case.ts";
+import { isMove, moveCheck, moveLine } from "./vopr-moves.ts";
 
 export const voprFileVersion = 1;
 
@@ -65,6 +68,7 @@ export function formatVoprFile(file: VoprFile): string {
 
 function entryLine(entry: VoprEntry): string {
   if (!isAction(entry)) return faultLine(entry);
+  if (isMove(entry)) return moveLine(entry);
   if (entry.action === "metadataWorkerRestart") return JSON.stringify({ timeUs: entry.timeUs, action: entry.action });
   if (entry.action === "deactivate") return JSON.stringify({ timeUs: entry.timeUs, action: entry.action, target: entry.target });
   return JSON.stringify({ timeUs: entry.timeUs, action: entry.action, target: entry.target, durationUs: entry.durationUs });
@@ -159,7 +163,13 @@ function entryParse(line: string, header: Header, nodes: Nodes, problem: (text: 
     problem(`not valid JSON (${(error as Error).message})`);
     return null;
   }
-  if (typeof value === "object" && value !== null && "action" in value) return actionParse(value as Record<string, unknown>, header, problem);
+  if (typeof value === "object" && value !== null && "action" in value) {
+    const action = value as Record<string, unknown>;
+    if (!isMove(action)) return actionParse(action, header, problem);
+    timeCheck(action.timeUs, header, problem);
+    moveCheck(action, nodes.darqs, nodes.computes, problem);
+    return action as unknown as VoprAction;
+  }
   const checked = faultCheck(value);
   if (checked.fault === null) {
     for (const text of checked.problems) problem(text);
@@ -196,15 +206,19 @@ function targetsCheck(fault: Fault, header: Header, nodes: Nodes, problem: (text
   }
 }
 
+function timeCheck(timeUs: unknown, header: Header, say: (text: string) => void): void {
+  if (!(typeof timeUs === "number" && Number.isSafeInteger(timeUs) && timeUs >= 0 && timeUs < header.safetyUs)) {
+    say(`timeUs must be an integer in [0, ${header.safetyUs}), got ${JSON.stringify(timeUs)}`);
+  }
+}
+
 /** An operator action; problems go to `say` (the caller drops the entry if there were any). */
 function actionParse(value: Record<string, unknown>, header: Header, say: (text: string) => void): VoprAction {
   const { timeUs, action, target, durationUs } = value;
   const allowed = action === "suspect" ? ["timeUs", "action", "target", "durationUs"]
     : action === "deactivate" ? ["timeUs", "action", "target"] : ["timeUs", "action"];
   for (const key of Object.keys(value)) if (!allowed.includes(key)) say(`${String(action)} has no key '${key}' (keys: ${allowed.join(", ")})`);
-  if (!(typeof timeUs === "number" && Number.isSafeInteger(timeUs) && timeUs >= 0 && timeUs < header.safetyUs)) {
-    say(`timeUs must be an integer in [0, ${header.safetyUs}), got ${JSON.stringify(timeUs)}`);
-  }
+  timeCheck(timeUs, header, say);
   if (action === "deactivate" && !(typeof target === "string" && target.includes("/"))) say(`deactivate needs an automaton id as target, got ${JSON.stringify(target)}`);
   if (action === "suspect") {
     const computes = header.config.computeNodes.filter((node) => node.kind !== "darq-spare").map((node) => node.name);
@@ -212,7 +226,7 @@ function actionParse(value: Record<string, unknown>, header: Header, say: (text:
     if (!(typeof durationUs === "number" && Number.isSafeInteger(durationUs) && durationUs > 0)) say(`suspect needs durationUs, an integer > 0, got ${JSON.stringify(durationUs)}`);
   }
   if (action !== "deactivate" && action !== "metadataWorkerRestart" && action !== "suspect") {
-    say(`action must be deactivate, metadataWorkerRestart or suspect, got ${JSON.stringify(action)}`);
+    say(`action must be deactivate, metadataWorkerRestart, suspect, migrate, moveCompute, addStandby or failover, got ${JSON.stringify(action)}`);
   }
   return value as unknown as VoprAction;
 }

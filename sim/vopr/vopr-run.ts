@@ -23,6 +23,7 @@ import type { Simulator } from "../simulator.ts";
 import { EventTrace } from "./event-trace.ts";
 import { healAll } from "./heal.ts";
 import { isAction, type VoprAction, type VoprCase } from "./vopr-case.ts";
+import { isMove, moveMessage, moveText } from "./vopr-moves.ts";
 
 export type VoprRunOptions = {
   /** false: the fault-free oracle run (no faults, no actions). */
@@ -135,10 +136,12 @@ class Run {
 
   private scheduleAction(cluster: SimCluster, action: VoprAction): void {
     cluster.sim.clock.timerStart(action.timeUs, () => {
-      const text = action.action === "metadataWorkerRestart" ? "metadata worker restart" : `${action.action} ${action.target}`;
+      const text = isMove(action) ? moveText(action)
+        : action.action === "metadataWorkerRestart" ? "metadata worker restart" : `${action.action} ${action.target}`;
       cluster.sim.fingerprintMixString(text);
       this.note(text);
-      if (action.action === "deactivate") cluster.request({ type: "deactivate", id: action.target });
+      if (isMove(action)) cluster.request(moveMessage(action));
+      else if (action.action === "deactivate") cluster.request({ type: "deactivate", id: action.target });
       else if (action.action === "metadataWorkerRestart") cluster.restartMetadataWorker();
       else this.suspect(cluster, action.target, action.durationUs);
     });
