@@ -46,6 +46,9 @@ export function metadataDefinition(placement: Placement): MetadataDefinition {
         case "addStandby":
           plan.request("addStandby", message.id, message.computeNode === undefined ? {} : { computeNode: message.computeNode });
           break;
+        case "removeStandby":
+          plan.request("removeStandby", message.id, message.computeNode === undefined ? {} : { computeNode: message.computeNode });
+          break;
         case "failover":
           plan.request("failover", message.id);
           break;
@@ -106,7 +109,7 @@ function nodeUp(plan: Plan, state: Readonly<MetadataState>, node: string): void 
     for (const id of plan.idsOn(node, "standby")) {
       const op = plan.op(id);
       if (op === undefined) plan.request("addStandby", id);
-      else plan.thenSet(op, "addStandby");
+      else if (op.kind !== "removeStandby") plan.thenSet(op, "addStandby");
     }
   }
   plan.retryWaiting();
@@ -120,8 +123,8 @@ function recover(plan: Plan, id: string, computeNode: string | undefined): void 
     // The processor an operation started is lost: recover once the operation is done.
     const started = processorKinds.includes(op.kind) && op.action > processorStartAt(op);
     if (started && op.computeNode === computeNode) plan.thenSet(op, "recover");
-    // A standby being added beside the lost processor: recover once it is in place.
-    if (op.kind === "addStandby" && plan.record(id)?.computeNode === computeNode) plan.thenSet(op, "recover");
+    // A standby being added (or removed) beside the lost processor: recover once that is done.
+    if ((op.kind === "addStandby" || op.kind === "removeStandby") && plan.record(id)?.computeNode === computeNode) plan.thenSet(op, "recover");
     return;
   }
   if (plan.record(id)?.computeNode === computeNode) plan.request("recover", id);

@@ -1,6 +1,6 @@
 // The metadata automaton's decisions for the optimizer's moves, as a pure function (STYLE 3):
 // migrate (which requests apply, what the operation remembers, what the record says after it),
-// moveCompute, standbys (never on the primary's node; asked again, resumed where they are), the
+// moveCompute, standbys (never on the primary's node; asked again, resumed where they are; removed), the
 // failover that replaces recovery when a primary with an up standby fails, parking on
 // deactivation (and waking a parked automaton anywhere), and a migration the cluster refuses.
 
@@ -131,4 +131,25 @@ test("a recovery asked for while a standby is being added follows it, never is d
   const after = complete(down);
   t.is(after.opsFinished.recover, 1);
   t.not(after.automata[a]!.computeNode, "c1");
+});
+
+test("removing a standby stops it where the record names it; a failure meanwhile recovers after it, never is dropped", (t) => {
+  const withStandby = complete(step(active(), { type: "addStandby", id: a, computeNode: "c2" }).state);
+  t.deepEqual(step(active(), { type: "removeStandby", id: a }).events, [], "no standby: nothing to remove");
+  t.deepEqual(step(withStandby, { type: "removeStandby", id: a, computeNode: "c3" }).events, [], "no standby on c3");
+  const removing = step(withStandby, { type: "removeStandby", id: a }).state;
+  t.like(removing.ops[a], { kind: "removeStandby", computeNode: "c1", abandoned: ["c2"] });
+  const removed = complete(removing);
+  t.like(removed.automata[a], { computeNode: "c1", darqNode: "d1" });
+  t.false(Object.hasOwn(removed.automata[a]!, "standby"), "the record names no standby");
+  t.is(removed.opsFinished.removeStandby, 1);
+  const down = step(removing, { type: "nodeDown", node: "c1" }).state;
+  t.is(down.ops[a]!.then, "recover", "the primary's node failing: a recovery, since the standby is going");
+  const lost = step(removing, { type: "recover", id: a, computeNode: "c1" }).state;
+  t.is(lost.ops[a]!.then, "recover", "the primary reported lost");
+  const back = step(step(removing, { type: "nodeDown", node: "c2" }).state, { type: "nodeUp", node: "c2" }).state;
+  t.is(back.ops[a]!.then, null, "the standby's node back does not bring the standby back");
+  const after = complete(down);
+  t.is(after.opsFinished.recover, 1);
+  t.is(after.automata[a]!.standby ?? null, null);
 });

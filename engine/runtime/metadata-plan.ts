@@ -25,7 +25,7 @@ function abandonedAt(kind: OpKind, record: AutomatonRecord | undefined, computeN
   const standby = record?.standby ?? null;
   const nodes: string[] = [];
   if (primary !== null && primary !== computeNode && kind !== "addStandby" && kind !== "deactivate") nodes.push(primary);
-  if (standby !== null && standby !== computeNode && (kind === "migrate" || kind === "deactivate")) nodes.push(standby);
+  if (standby !== null && standby !== computeNode && (kind === "migrate" || kind === "deactivate" || kind === "removeStandby")) nodes.push(standby);
   return nodes;
 }
 
@@ -90,13 +90,17 @@ export class Plan {
     // operation runs is dropped: the asker decides again on what it then observes). A watch keeps the automaton dormant, so an
     // activation (its watcher's wake-up) waits for it.
     const reverses = kind === "activate" ? running.kind === "deactivate" || running.kind === "watch"
-      : kind === "deactivate" ? processorKinds.includes(running.kind) || running.kind === "addStandby" : false;
+      : kind === "deactivate" ? processorKinds.includes(running.kind) || running.kind === "addStandby" || running.kind === "removeStandby"
+      : false;
     if (reverses && running.then !== kind) {
       this.emit({ type: "opThen", id, then: kind });
       this.ops.set(id, { ...running, then: kind });
     }
     // Adding a standby starts no processor, so it covers no recovery: the recovery follows it.
     if (kind === "recover" && running.kind === "addStandby") this.thenSet(running, "recover");
+    // Removing the standby leaves nothing to fail over to: a failover or recovery asked for meanwhile
+    // becomes a recovery after it.
+    if ((kind === "recover" || kind === "failover") && running.kind === "removeStandby") this.thenSet(running, "recover");
   }
 
   /** Queues `kind` to follow the running `op`, unless something already follows it. */
@@ -165,6 +169,10 @@ export class Plan {
       }
       case "failover":
         return standby === null || !this.computeUp(standby) ? undefined : { computeNode: standby, darqNode: record.darqNode };
+      case "removeStandby":
+        // The primary stays where it is; the standby is what the operation leaves behind.
+        return standby === null || (want.computeNode !== undefined && want.computeNode !== standby)
+          ? undefined : { computeNode, darqNode: record.darqNode };
     }
   }
 
@@ -207,6 +215,9 @@ export class Plan {
     if (op.kind === "addStandby") {
       // The standby runs beside the primary; "" means its node could not take it.
       record = { ...before!, standby: op.computeNode === "" ? null : op.computeNode };
+    } else if (op.kind === "removeStandby") {
+      const { standby: _removed, ...rest } = before!;
+      record = rest;
     } else {
       const standbyBefore = before?.standby ?? null;
       // A standby survives a move of the primary to another node, nothing else.

@@ -1,6 +1,6 @@
 // The metadata automaton's data: its state, the messages it takes and the events it records.
 // Metadata operations (activate, deactivate, recover, watch, migrate, moveCompute, addStandby,
-// failover) are resilient workflows (paper §3.3): each is a fixed list of idempotent actions, and
+// removeStandby, failover) are resilient workflows (paper §3.3): each is a fixed list of idempotent actions, and
 // the automaton's state records which action an operation is at. Its events are the workflow's
 // progress, written to its own logical DARQ, so after any crash of the metadata worker the
 // replayed state says exactly what is left to do, and redoing an action that had already taken
@@ -17,7 +17,7 @@ export const metadataId = "ssms.meta/main";
 export const reservedTypePrefix = "ssms.";
 
 export type OpKind =
-  | "activate" | "deactivate" | "recover" | "watch" | "migrate" | "moveCompute" | "addStandby" | "failover";
+  | "activate" | "deactivate" | "recover" | "watch" | "migrate" | "moveCompute" | "addStandby" | "removeStandby" | "failover";
 
 /** Kinds that start a processor for the automaton (and so may need a recovery after it). */
 export const processorKinds: readonly OpKind[] = ["activate", "recover", "migrate", "moveCompute", "failover"];
@@ -45,6 +45,9 @@ export const opActions = {
   moveCompute: ["processorStart", "catalogRecovered", "processorStopAbandoned"],
   /** Start a warm standby on `computeNode`: it tails the DARQ and applies committed steps. */
   addStandby: ["standbyStart"],
+  /** Stop the standby processor where the record names it (the operation's `abandoned`); the
+   *  primary keeps running. The record then names no standby. */
+  removeStandby: ["processorStopAbandoned"],
   /** Promote the standby (new incarnation; its state is warm, no replay from the checkpoint). */
   failover: ["processorStart", "catalogRecovered", "processorStopAbandoned"],
 } as const satisfies Record<OpKind, readonly string[]>;
@@ -137,6 +140,8 @@ export type MetadataMessage =
    *  that is not the primary's). When the primary's compute node fails, failover replaces recover.
    *  For an automaton that has one, it resumes that standby's tailing (it stops when idle). */
   | { readonly type: "addStandby"; readonly id: string; readonly computeNode?: string }
+  /** Stops the automaton's standby (if `computeNode` is given, only a standby there). */
+  | { readonly type: "removeStandby"; readonly id: string; readonly computeNode?: string }
   /** Promotes the standby to primary now (an operator's or optimizer's failover). */
   | { readonly type: "failover"; readonly id: string }
   | { readonly type: "pools"; readonly compute: ComputeNodeInfo[]; readonly darq: DarqNodeInfo[]; readonly types: Record<string, number> }
@@ -163,7 +168,7 @@ export type MetadataEvent =
 
 export function metadataInitial(): MetadataState {
   return { compute: [], darq: [], types: {}, automata: {}, ops: {}, waiting: {}, placedCount: 0, opIdNext: 1,
-    opsFinished: { activate: 0, deactivate: 0, recover: 0, watch: 0, migrate: 0, moveCompute: 0, addStandby: 0, failover: 0 } };
+    opsFinished: { activate: 0, deactivate: 0, recover: 0, watch: 0, migrate: 0, moveCompute: 0, addStandby: 0, removeStandby: 0, failover: 0 } };
 }
 
 export function actionName(op: Op): ActionName {

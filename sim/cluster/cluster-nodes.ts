@@ -76,14 +76,7 @@ export function computeRow(config: SimClusterConfig, profile: CloudProfile, node
 /** Adds every host and places every address of the cluster. */
 export function topologyBuild(topology: Topology, config: SimClusterConfig, profile: CloudProfile): void {
   topology.hostAdd(worldHost, { zone: config.darqNodes[0]!.zone, vmSize: null });
-  for (const node of config.darqNodes) {
-    const vmSize = node.vmSize === undefined ? null : vmSizeKey(profile, node.vmSize)!;
-    topology.hostAdd(node.name, { zone: node.zone, vmSize });
-    const addresses = addressesOf(node.name);
-    topology.addressPlace(addresses.darq, node.name, node.name);
-    topology.addressPlace(addresses.service, node.name, node.name);
-    topology.addressPlace(addresses.requests, node.name, node.name);
-  }
+  for (const node of config.darqNodes) topologyAddDarq(topology, profile, node);
   for (const node of config.computeNodes) {
     if (node.kind === "darq-spare") {
       topology.addressPlace(computeAddress(node.name), node.darqNode!, node.darqNode!);
@@ -99,4 +92,14 @@ export function topologyAddCompute(topology: Topology, profile: CloudProfile, no
   topology.hostAdd(node.name, { zone: node.zone!, vmSize: node.kind === "vm" ? vmSizeKey(profile, node.size!)! : null });
   topology.addressPlace(computeAddress(node.name), node.name, node.name);
   topology.addressPlace(`${node.name}~req`, node.name, node.name);
+}
+
+/** Adds the host and addresses of a DARQ node (at boot or when a DARQ pool changes tier). */
+export function topologyAddDarq(topology: Topology, profile: CloudProfile, node: DarqNodeConfig): void {
+  const vmSize = node.vmSize === undefined ? null : vmSizeKey(profile, node.vmSize)!;
+  topology.hostAdd(node.name, { zone: node.zone, vmSize });
+  const addresses = addressesOf(node.name);
+  topology.addressPlace(addresses.darq, node.name, node.name);
+  topology.addressPlace(addresses.service, node.name, node.name);
+  topology.addressPlace(addresses.requests, node.name, node.name);
 }

@@ -1,7 +1,7 @@
 // Metadata operations are resilient workflows (runtime issue item 5): for each operation —
 // activate, deactivate, re-activate a dormant automaton, recover after a compute node dies,
-// migrate a logical DARQ (with and without its processor), move a processor, add a standby, fail
-// over to it — the metadata worker is crashed at every step: just before each action, just after
+// migrate a logical DARQ (with and without its processor), move a processor, add a standby,
+// remove it, fail over to it — the metadata worker is crashed at every step: just before each action, just after
 // issuing it, just before reporting its outcome, just after reporting it, and (harder) with its
 // whole DARQ node crashing right after each action or report, which loses whatever was not yet
 // durable. A migration is also run with its source or its target DARQ node crashing (and
@@ -131,6 +131,23 @@ const scenarios: readonly Scenario[] = [
       const { computeNode, standby } = record(cluster);
       const tails = standby === undefined || standby === null ? [] : cluster.computeNode(standby)?.standbyIds() ?? [];
       return standby !== computeNode && tails.includes(alice) ? null : `standby ${standby} (tails ${tails.join()})`;
+    },
+  },
+  {
+    name: "remove its standby", kind: "removeStandby", count: 3, dormant: false,
+    before: (cluster) => {
+      send(cluster, 1);
+      cluster.runFor(settleUs);
+      cluster.request({ type: "addStandby", id: alice });
+    },
+    start: (cluster) => {
+      cluster.request({ type: "removeStandby", id: alice });
+      send(cluster, 2);
+    },
+    // No standby in the record, none tailing anywhere, the primary where it was.
+    expect: (cluster) => {
+      const tailing = cluster.computeNodeNames().filter((node) => cluster.computeNode(node)?.standbyIds().includes(alice));
+      return record(cluster).standby == null && tailing.length === 0 ? null : `standby ${record(cluster).standby} (tailing on ${tailing.join()})`;
     },
   },
   {

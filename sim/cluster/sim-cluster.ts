@@ -45,9 +45,9 @@ import { Simulator } from "../simulator.ts";
 import { logDeviceForTier } from "../storage/storage-factory.ts";
 import { TransportSim } from "../transport-sim.ts";
 import { ClusterActuators } from "./cluster-actuators.ts";
-import { clusterConfigCheck, tierNameOf, type ComputeNodeConfig, type SimClusterConfig } from "./cluster-config.ts";
+import { clusterConfigCheck, tierNameOf, type ComputeNodeConfig, type DarqNodeConfig, type SimClusterConfig } from "./cluster-config.ts";
 import { ComputeMachine, DarqMachine, type MachineContext } from "./cluster-machines.ts";
-import { computeInfo, computeRow, darqInfo, darqRow, topologyAddCompute, topologyBuild, worldHost } from "./cluster-nodes.ts";
+import { computeInfo, computeRow, darqInfo, darqRow, topologyAddCompute, topologyAddDarq, topologyBuild, worldHost } from "./cluster-nodes.ts";
 import { ClusterServices } from "./cluster-services.ts";
 import { computeModelFor } from "./compute-models.ts";
 import { ExternalSink } from "./external-sink.ts";
@@ -87,6 +87,8 @@ export class SimCluster {
   private readonly detector: FailureDetector;
   private readonly actuators: ClusterActuators;
   private worker: MetadataWorker | null = null;
+  /** Ledger handles of the VMs that DARQ nodes run on (billing stops when the node is removed). */
+  private readonly darqVms = new Map<string, number>();
   private readonly clients = new Map<string, Client>();
 
   constructor(config: SimClusterConfig, definitions: readonly AnyAutomatonDefinition[], placement?: Placement) {
@@ -227,6 +229,47 @@ export class SimCluster {
     this.poolsReport();
   }
 
+  /** Adds a DARQ node (e.g. of another storage tier) to the running cluster; billed from now. */
+  addDarqNode(node: DarqNodeConfig): void {
+    if (this.computeMachines.has(node.name) || this.darqMachines.has(node.name)) {
+      throw new SsmsError(ErrorCode.argumentInvalid, `node '${node.name}' already exists`);
+    }
+    if (tierNameOf(this.profile, node.tier) === undefined) {
+      throw new SsmsError(ErrorCode.argumentInvalid, `DARQ node ${node.name}: tier '${node.tier}' is not a tier of ${this.profile.name}`);
+    }
+    if (node.vmSize !== undefined && vmSizeKey(this.profile, node.vmSize) === undefined) {
+      throw new SsmsError(ErrorCode.argumentInvalid, `DARQ node ${node.name}: '${node.vmSize}' is not a VM size of ${this.profile.name}`);
+    }
+    topologyAddDarq(this.topology, this.profile, node);
+    this.darqMachineAdd(node, this.machineContext());
+    this.poolsReport();
+  }
+
+  /**
+   * Gives a DARQ node back once it hosts no logical DARQ but the runtime's own: its process ends,
+   * its log device closes (storage billing stops), its VM (if any) and its spare cores go with it.
+   * The metadata DARQ node stays.
+   */
+  removeDarqNode(name: string): void {
+    const machine = this.darqMachine(name);
+    if (name === this.metadataNode) throw new SsmsError(ErrorCode.argumentInvalid, `DARQ node ${name} hosts the metadata automaton`);
+    const hosted = (machine.runtime?.darq.logicalDarqs() ?? []).filter((id) => !id.startsWith(reservedTypePrefix));
+    if (hosted.length > 0) throw new SsmsError(ErrorCode.argumentInvalid, `DARQ node ${name} still hosts ${hosted.join(", ")}`);
+    for (const spare of this.sparesOf(name)) {
+      spare.crash();
+      spare.model.stop();
+      this.computeMachines.delete(spare.config.name);
+    }
+    machine.runtime?.stop();
+    machine.runtime = null;
+    machine.device.close();
+    const vm = this.darqVms.get(name);
+    if (vm !== undefined) this.ledger.vmStop(vm);
+    this.darqVms.delete(name);
+    this.darqMachines.delete(name);
+    this.poolsReport();
+  }
+
   /** Tells the metadata automaton the pools as they are now (nodes added or removed). */
   private poolsReport(): void {
     const types: Record<string, number> = {};
@@ -317,18 +360,7 @@ export class SimCluster {
       types[type] = 1;
       this.catalog.typeRegister({ type, version: 1, module: `sim:${type}` }, bootDone);
     }
-    for (const node of this.config.darqNodes) {
-      this.catalog.nodeUpsert(darqRow(this.profile, node), bootDone);
-      const vmSize = node.vmSize === undefined ? null : vmSizeKey(this.profile, node.vmSize)!;
-      if (vmSize !== null) this.ledger.vmStart(node.name, vmSize, false);
-      const device = logDeviceForTier(this.profile, {
-        clock: this.sim.clock, random: this.sim.random.fork(`storage/${node.name}`), storageId: node.name,
-        tierName: tierNameOf(this.profile, node.tier)!, ledger: this.ledger, hostVmSize: vmSize,
-      });
-      const machine = new DarqMachine(node, device, context);
-      this.darqMachines.set(node.name, machine);
-      machine.start();
-    }
+    for (const node of this.config.darqNodes) this.darqMachineAdd(node, context);
     for (const node of this.config.computeNodes) {
       this.catalog.nodeUpsert(computeRow(this.config, this.profile, node), bootDone);
       const model = computeModelFor({
@@ -346,6 +378,20 @@ export class SimCluster {
     }, false);
   }
 
+  /** Bills, builds and starts the machine of DARQ node `node` (its catalog row first). */
+  private darqMachineAdd(node: DarqNodeConfig, context: MachineContext): void {
+    this.catalog.nodeUpsert(darqRow(this.profile, node), bootDone);
+    const vmSize = node.vmSize === undefined ? null : vmSizeKey(this.profile, node.vmSize)!;
+    if (vmSize !== null) this.darqVms.set(node.name, this.ledger.vmStart(node.name, vmSize, false));
+    const device = logDeviceForTier(this.profile, {
+      clock: this.sim.clock, random: this.sim.random.fork(`storage/${node.name}`), storageId: node.name,
+      tierName: tierNameOf(this.profile, node.tier)!, ledger: this.ledger, hostVmSize: vmSize,
+    });
+    const machine = new DarqMachine(node, device, context);
+    this.darqMachines.set(node.name, machine);
+    machine.start();
+  }
+
   private machineContext(): MachineContext {
     return {
       clock: this.sim.clock, transport: this.transport, catalog: this.catalog, metadataNode: this.metadataNode,
@@ -361,7 +407,7 @@ export class SimCluster {
     const runtime = this.darqMachine(this.metadataNode).runtime;
     if (runtime === null) return;
     this.worker = new MetadataWorker({
-      darq: runtime.darq, clock: this.sim.clock, definition: metadataDefinition(this.placement), actuators: this.actuators,
+      darq: runtime.darq, clock: this.sim.clock, definition: ((d) => ({ ...d, handle: (ctx: any, st: any, m: any) => { const r = d.handle(ctx, st, m); const id = (m as any).id; if (id === undefined || String(id).includes("hop/3")) console.error("TMPLOG", this.sim.clock.now(), JSON.stringify(m).slice(0, 300)); return r; }, apply: (st: any, e: any) => { if (e.id === undefined || String(e.id).includes("hop/3") || (e.op && String(e.op.id).includes("hop/3"))) console.error("TMPLOG   ev", JSON.stringify(e).slice(0, 400)); return d.apply(st, e); } }))(metadataDefinition(this.placement)) as any, actuators: this.actuators,
       ...(this.config.metadataHost === undefined ? {} : { hostConfig: this.config.metadataHost }),
       onAction: (op) => this.metadataHooks.onAction?.(op),
       onProgress: (op, result) => this.metadataHooks.onProgress?.(op, result),

@@ -40,6 +40,10 @@ export class PoolRegistry {
   nodesOf(pool: string, cluster: SimCluster): string[] {
     return [...cluster.computeMachines.keys()].filter((node) => this.byNode.get(node) === pool);
   }
+
+  darqNodesOf(pool: string, cluster: SimCluster): string[] {
+    return [...cluster.darqMachines.keys()].filter((node) => this.byNode.get(node) === pool);
+  }
 }
 
 export class PoolActuator {
@@ -58,15 +62,14 @@ export class PoolActuator {
     if (count >= nodes.length) return null;
     const empty = nodes.filter((node) => this.isEmpty(node)).sort().reverse();
     const removable = empty.slice(0, nodes.length - count);
-    for (const node of removable) {
-      this.cluster.removeComputeNode(node);
-      this.stats.removed++;
-    }
+    for (const node of removable) this.remove(node);
     const short = nodes.length - count - removable.length;
     return short === 0 ? null : `pool ${pool}: ${short} of its nodes to remove still run automata`;
   }
 
-  private grow(spec: PoolSpec, nodes: readonly string[], more: number): void {
+  /** Adds `more` nodes of the pool's (current) VM size; returns their names. */
+  grow(spec: PoolSpec, nodes: readonly string[], more: number): string[] {
+    const added: string[] = [];
     let next = 0;
     for (const node of [...nodes, ...spec.nodes]) {
       const number = Number(node.slice(spec.name.length + 1));
@@ -79,10 +82,18 @@ export class PoolActuator {
       });
       this.registry.add(name, spec.name);
       this.stats.added++;
+      added.push(name);
     }
+    return added;
   }
 
-  private isEmpty(node: string): boolean {
+  /** Gives back a node that runs nothing (see isEmpty). */
+  remove(node: string): void {
+    this.cluster.removeComputeNode(node);
+    this.stats.removed++;
+  }
+
+  isEmpty(node: string): boolean {
     const metadata = this.cluster.metadata;
     if (metadata === null) return false;
     for (const record of Object.values(metadata.automata)) if (record.computeNode === node || record.standby === node) return false;

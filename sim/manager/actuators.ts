@@ -8,8 +8,13 @@
 //   merge              migrate each member to the DARQ node with the compute node
 //   deactivate         deactivate (release "computeAndDarq" too: the workflow releases what it can)
 //   activateOnDemand   the next activation goes to that compute pool (serverless on demand)
-//   addStandby         addStandby {computeNode}    failover   failover
+//   addStandby         addStandby {computeNode}    removeStandby  removeStandby {computeNode}
+//   failover           failover
 //   resizePool / scaleCompute (count)   vm pools grow by new nodes and shrink by empty ones
+//   scaleCompute (size)  new nodes of that size, moveCompute off the old ones, which are then
+//                        given back (actuators-rescale.ts; over several manager runs)
+//   scaleStorage         new DARQ nodes on that tier, migrate off the old ones, which are then
+//                        given back (actuators-retier.ts; likewise)
 //
 // A decision the cluster cannot carry out (an operation the metadata workflow does not know, a
 // pool that cannot change, a node that is not empty) is refused: counted and logged with why,
@@ -21,6 +26,8 @@ import { decisionDescribe, type Decision, type DecisionKind } from "../../polici
 import type { SimCluster } from "../cluster/sim-cluster.ts";
 import type { PlacementOverrides } from "./placement-policy.ts";
 import { PoolActuator, type PoolRegistry } from "./actuators-pools.ts";
+import { ComputeRescaler } from "./actuators-rescale.ts";
+import { StorageRetierer } from "./actuators-retier.ts";
 
 export type ActuatorOutcome = { readonly atUs: number; readonly decision: string; readonly outcome: "requested" | "refused"; readonly why: string };
 
@@ -32,9 +39,21 @@ export class DecisionActuators {
   readonly refused: Partial<Record<DecisionKind, number>> = {};
   readonly log: ActuatorOutcome[] = [];
   readonly pools: PoolActuator;
+  /** VM size changes in progress (they take several manager runs). */
+  readonly computeRescale: ComputeRescaler;
+  /** Storage tier changes in progress (likewise). */
+  readonly storageRetier: StorageRetierer;
 
   constructor(private readonly cluster: SimCluster, private readonly overrides: PlacementOverrides, registry: PoolRegistry) {
     this.pools = new PoolActuator(cluster, registry);
+    this.computeRescale = new ComputeRescaler(cluster, registry, this.pools);
+    this.storageRetier = new StorageRetierer(cluster, registry, this.pools);
+  }
+
+  /** Advances the pool changes that take several steps (called on every manager run). */
+  tick(): void {
+    this.computeRescale.tick();
+    this.storageRetier.tick();
   }
 
   get requestedCount(): number {
@@ -97,16 +116,16 @@ export class DecisionActuators {
       case "addStandby":
         return this.request({ type: "addStandby", id: decision.automaton, computeNode: decision.computeNode });
       case "removeStandby":
-        return "the metadata workflow has no operation that removes a standby";
+        return this.request({ type: "removeStandby", id: decision.automaton, computeNode: decision.computeNode });
       case "failover":
         return this.request({ type: "failover", id: decision.automaton });
       case "resizePool":
         return this.pools.resize(decision.pool, decision.count);
       case "scaleCompute":
-        if (decision.size !== null) return `pool ${decision.pool}: the simulated cluster cannot change the VM size of running nodes`;
+        if (decision.size !== null) return this.computeRescale.start(decision.pool, decision.size, decision.count);
         return this.pools.resize(decision.pool, decision.count!);
       case "scaleStorage":
-        return `pool ${decision.pool}: the simulated cluster cannot change the storage tier of running DARQ nodes`;
+        return this.storageRetier.start(decision.pool, decision.tier);
     }
   }
 

@@ -61,6 +61,7 @@ export class Manager {
 
   /** One run of one policy: observe, decide, check, act. */
   run(role: string, managed: ManagedPolicy, random: Random): void {
+    this.actuators.tick();
     const observation = this.monitor.observe();
     this.lastObservation = observation;
     const context = {
