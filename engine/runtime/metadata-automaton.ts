@@ -103,7 +103,11 @@ function nodeUp(plan: Plan, state: Readonly<MetadataState>, node: string): void 
       const record = plan.record(id);
       plan.request(record?.computeNode === null ? "watch" : "recover", id);
     }
+    plan.retryWaiting();
   } else {
+    // Automata waiting for a node get it first (a primary lost with its standby recovers before
+    // the standby is restarted; the standby then follows the recovery).
+    plan.retryWaiting();
     // A compute node is back: a restart lost its standbys, a false suspicion left them running;
     // either way asking for them again gives each automaton exactly the one its record names.
     for (const id of plan.idsOn(node, "standby")) {
@@ -112,7 +116,6 @@ function nodeUp(plan: Plan, state: Readonly<MetadataState>, node: string): void 
       else if (op.kind !== "removeStandby") plan.thenSet(op, "addStandby");
     }
   }
-  plan.retryWaiting();
 }
 
 /** A processor was lost (or a recovery is asked for): recover it if it is still the current one. */

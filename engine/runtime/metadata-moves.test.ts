@@ -153,3 +153,34 @@ test("removing a standby stops it where the record names it; a failure meanwhile
   t.is(after.opsFinished.recover, 1);
   t.is(after.automata[a]!.standby ?? null, null);
 });
+
+/** `a` on c1 with its standby on c2, then every compute node down (the standby's first). */
+function allComputeDown(): MetadataState {
+  let state = complete(step(active(), { type: "addStandby", id: a, computeNode: "c2" }).state);
+  for (const node of ["c2", "c3", "c1"]) state = step(state, { type: "nodeDown", node }).state;
+  return state;
+}
+
+test("a recovery waiting for a compute node goes first when the standby's node is back; the standby follows", (t) => {
+  const down = allComputeDown();
+  t.is(down.ops[a], undefined);
+  t.true(down.waiting[a], "no compute node up: the recovery waits");
+  const back = step(down, { type: "nodeUp", node: "c2" }).state;
+  t.like(back.ops[a], { kind: "recover", computeNode: "c2", then: "addStandby" });
+  t.false(Object.hasOwn(back.waiting, a), "no longer waiting");
+  const after = complete(back);
+  t.is(after.opsFinished.recover, 1);
+  t.like(after.automata[a], { computeNode: "c2" });
+  t.is(after.automata[a]!.standby ?? null, null, "no other node up to hold a standby");
+});
+
+test("an operation that starts no processor, run while a recovery waits, is followed by that recovery", (t) => {
+  const removing = step(allComputeDown(), { type: "removeStandby", id: a }).state;
+  t.like(removing.ops[a], { kind: "removeStandby", then: "recover" });
+  const back = step(removing, { type: "nodeUp", node: "c3" }).state;
+  t.is(back.ops[a]!.kind, "removeStandby", "the node coming back meanwhile starts nothing");
+  const after = complete(back);
+  t.is(after.opsFinished.recover, 1);
+  t.like(after.automata[a], { computeNode: "c3" });
+  t.false(Object.hasOwn(after.waiting, a));
+});

@@ -36,6 +36,8 @@ export class Plan {
   private opIdNext: number;
   private readonly ops = new Map<string, Op | null>();
   private readonly records = new Map<string, AutomatonRecord>();
+  /** Automata whose waiting mark this step changed (true: waiting for a node to come up). */
+  private readonly waitingStaged = new Map<string, boolean>();
 
   constructor(
     private readonly ctx: StepContext<MetadataEvent>,
@@ -118,10 +120,7 @@ export class Plan {
     const record = this.record(id);
     const choice = this.choose(kind, id, type, record, want);
     if (choice === undefined) return;
-    if (choice === null) {
-      if (this.state.waiting[id] === undefined) this.emit({ type: "waiting", id, waiting: true });
-      return;
-    }
+    if (choice === null) return this.waitingSet(id, true);
     const opId = this.opIdNext++;
     const op: Op = {
       opId, epoch: opId, kind, id, type, typeVersion, computeNode: choice.computeNode, darqNode: choice.darqNode,
@@ -133,6 +132,27 @@ export class Plan {
     if (kind === "activate") this.placedCount++;
     this.emit({ type: "opStarted", op });
     this.ops.set(id, op);
+    // A processor starting is what a waiting automaton waits for. A standby's start or removal
+    // covers no wait, and a node coming up while it runs retries nothing: the wait follows it.
+    if (processorKinds.includes(kind)) this.waitingSet(id, false);
+    else if (this.waiting(id) && kind !== "deactivate") this.thenSet(op, this.waitingKind(id));
+  }
+
+  /** Whether the automaton waits for a node to come up to be activated or recovered. */
+  private waiting(id: string): boolean {
+    return this.waitingStaged.get(id) ?? this.state.waiting[id] !== undefined;
+  }
+
+  private waitingSet(id: string, waiting: boolean): void {
+    if (this.waiting(id) === waiting) return;
+    this.emit({ type: "waiting", id, waiting });
+    this.waitingStaged.set(id, waiting);
+  }
+
+  /** What a waiting automaton waits for: an activation if it runs nowhere, else a recovery. */
+  private waitingKind(id: string): OpKind {
+    const record = this.record(id);
+    return record === undefined || record.computeNode === null ? "activate" : "recover";
   }
 
   /** Where operation `kind` runs; undefined: it does not apply now; null: no node is up (wait). */
@@ -220,9 +240,11 @@ export class Plan {
       record = rest;
     } else {
       const standbyBefore = before?.standby ?? null;
-      // A standby survives a move of the primary to another node, nothing else.
-      const standby = dormant || op.kind === "migrate" || op.kind === "failover" || standbyBefore === op.computeNode
-        ? null : standbyBefore;
+      // A standby survives a move of the primary to another node, nothing else. A placement of the
+      // operation on the standby's node (abandoned since) ended it there: its start promoted the
+      // standby, its stop (processorStopAbandoned fences the node) stopped it.
+      const consumed = standbyBefore !== null && (standbyBefore === op.computeNode || op.abandoned.includes(standbyBefore));
+      const standby = dormant || op.kind === "migrate" || op.kind === "failover" || consumed ? null : standbyBefore;
       const parked = op.kind === "deactivate" ? op.parked : undefined;
       record = {
         darqNode: op.darqNode, computeNode: dormant ? null : op.computeNode, version: dormant ? 0 : op.version,
@@ -238,6 +260,13 @@ export class Plan {
       (record.parked.ins.length > 0 || record.parked.pairs.some((pair) => pair.bodies.length > 0));
     const then = op.then ?? (unfinished ? "activate" : null);
     if (then !== null) this.start(then, op.id);
+    // A standby's node coming back asks for its restart with thenSet, which an operation already
+    // queued swallows: a queued processor start re-asserts the standby after it (idempotent, it
+    // resumes one that still runs).
+    const next = this.op(op.id);
+    if (op.then !== null && next !== undefined && processorKinds.includes(next.kind) && (record.standby ?? null) !== null) {
+      this.thenSet(next, "addStandby");
+    }
   }
 
   /** Ends `op` before it changed anything: the record stays as it was. */
@@ -256,11 +285,7 @@ export class Plan {
   /** Retries the operations that found no node up. */
   retryWaiting(): void {
     for (const id of Object.keys(this.state.waiting).sort()) {
-      const record = this.record(id);
-      const kind: OpKind = record === undefined || record.computeNode === null ? "activate" : "recover";
-      if (this.op(id) !== undefined) continue;
-      this.start(kind, id);
-      if (this.op(id) !== undefined) this.emit({ type: "waiting", id, waiting: false });
+      if (this.op(id) === undefined && this.waiting(id)) this.start(this.waitingKind(id), id);
     }
   }
 

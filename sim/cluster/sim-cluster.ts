@@ -407,7 +407,7 @@ export class SimCluster {
     const runtime = this.darqMachine(this.metadataNode).runtime;
     if (runtime === null) return;
     this.worker = new MetadataWorker({
-      darq: runtime.darq, clock: this.sim.clock, definition: ((d) => ({ ...d, handle: (ctx: any, st: any, m: any) => { const r = d.handle(ctx, st, m); const id = (m as any).id; if (id === undefined || String(id).includes("hop/3")) console.error("TMPLOG", this.sim.clock.now(), JSON.stringify(m).slice(0, 300)); return r; }, apply: (st: any, e: any) => { if (e.id === undefined || String(e.id).includes("hop/3") || (e.op && String(e.op.id).includes("hop/3"))) console.error("TMPLOG   ev", JSON.stringify(e).slice(0, 400)); return d.apply(st, e); } }))(metadataDefinition(this.placement)) as any, actuators: this.actuators,
+      darq: runtime.darq, clock: this.sim.clock, definition: metadataDefinition(this.placement), actuators: this.actuators,
       ...(this.config.metadataHost === undefined ? {} : { hostConfig: this.config.metadataHost }),
       onAction: (op) => this.metadataHooks.onAction?.(op),
       onProgress: (op, result) => this.metadataHooks.onProgress?.(op, result),
