@@ -6,6 +6,7 @@
 
 import { assert } from "../io/assert.ts";
 import type { Lsn } from "./entry.ts";
+import { lsnIndex } from "./lsn-search.ts";
 
 export class EntryQueue<T> {
   private lsns: Lsn[] = [];
@@ -28,19 +29,8 @@ export class EntryQueue<T> {
 
   /** The position of `lsn` if it is unconsumed here, else -1. */
   find(lsn: Lsn): number {
-    const lsns = this.lsns;
-    let low = this.head;
-    let high = lsns.length - 1;
-    // The tail and the head are the usual answers; check them before bisecting.
-    if (high >= low && lsns[high] === lsn) return this.items[high] === null ? -1 : high;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const at = lsns[middle]!;
-      if (at < lsn) low = middle + 1;
-      else if (at > lsn) high = middle - 1;
-      else return this.items[middle] === null ? -1 : middle;
-    }
-    return -1;
+    const at = lsnIndex(this.lsns, this.head, this.lsns.length - 1, lsn);
+    return at === -1 || this.items[at] === null ? -1 : at;
   }
 
   has(lsn: Lsn): boolean {

@@ -16,6 +16,7 @@
 
 import { assert } from "../io/assert.ts";
 import type { Lsn } from "./entry.ts";
+import { lsnIndex } from "./lsn-search.ts";
 
 const entriesInitial = 4;
 const bytesInitial = 64;
@@ -55,19 +56,8 @@ export class SelfQueue {
 
   /** The position of `lsn` if it is unconsumed here, else -1. */
   find(lsn: Lsn): number {
-    const lsns = this.lsns;
-    let low = this.head;
-    let high = this.count - 1;
-    // The newest entry is the usual answer (a snapshot consuming its predecessor); check it first.
-    if (high >= low && lsns[high] === lsn) return this.lengths[high] === consumed ? -1 : high;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const at = lsns[middle]!;
-      if (at < lsn) low = middle + 1;
-      else if (at > lsn) high = middle - 1;
-      else return this.lengths[middle] === consumed ? -1 : middle;
-    }
-    return -1;
+    const at = lsnIndex(this.lsns, this.head, this.count - 1, lsn);
+    return at === -1 || this.lengths[at] === consumed ? -1 : at;
   }
 
   has(lsn: Lsn): boolean {
