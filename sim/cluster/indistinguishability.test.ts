@@ -12,6 +12,7 @@
 
 import test from "ava";
 import { swarmCase, swarmRun } from "./swarm.ts";
+import { multisetMinus } from "../vopr/ledger.ts";
 
 const seedsDefault = 500;
 const only = process.env["SSMS_SEED"];
@@ -34,7 +35,7 @@ test(`faulty runs are indistinguishable from fault-free runs (${seeds.length} se
     ];
     if (JSON.stringify(clean.outputs) !== JSON.stringify(faulty.outputs)) {
       problems.push(`sink outputs differ: fault-free ${clean.outputs.length}, faulty ${faulty.outputs.length}: ` +
-        `missing ${shown(minus(clean.outputs, faulty.outputs))}, extra ${shown(minus(faulty.outputs, clean.outputs))}`);
+        `missing ${shown(multisetMinus(clean.outputs, faulty.outputs))}, extra ${shown(multisetMinus(faulty.outputs, clean.outputs))}`);
     }
     if (JSON.stringify(clean.states) !== JSON.stringify(faulty.states)) {
       const differing = Object.keys({ ...clean.states, ...faulty.states }).filter((id) =>
@@ -55,15 +56,3 @@ function shown(items: readonly string[]): string {
   return items.length <= 10 ? JSON.stringify(items) : `${JSON.stringify(items.slice(0, 10))} and ${items.length - 10} more`;
 }
 
-/** Elements of `a` not matched by an element of `b` (multiset difference). */
-function minus(a: readonly string[], b: readonly string[]): string[] {
-  const left = new Map<string, number>();
-  for (const item of b) left.set(item, (left.get(item) ?? 0) + 1);
-  const result: string[] = [];
-  for (const item of a) {
-    const have = left.get(item) ?? 0;
-    if (have > 0) left.set(item, have - 1);
-    else result.push(item);
-  }
-  return result;
-}
