@@ -19,7 +19,7 @@ import { EnqueueClient } from "../../engine/runtime/enqueue-client.ts";
 import type { AutomatonId } from "../../engine/runtime/ids.ts";
 import { MetadataRequester } from "../../engine/runtime/metadata-requester.ts";
 import { metadataId } from "../../engine/runtime/metadata-types.ts";
-import { ReplyInbox } from "../../engine/runtime/reply-inbox.ts";
+import { ExternalSink, type SinkOutput } from "../../engine/runtime/external-sink.ts";
 import { RouteCache } from "../../engine/runtime/route-cache.ts";
 import { TransportTcp } from "../transport/transport-tcp.ts";
 import { catalogClose, catalogOpen } from "./catalog-open.ts";
@@ -28,32 +28,10 @@ import { addressBookOf, driverProcess, type ClusterSpec } from "./cluster-spec.t
 import type { ClusterHandle } from "./launcher.ts";
 
 /** One message that left the system through the sink. */
-export type SinkOutput = { readonly to: string; readonly from: string; readonly message: unknown; readonly atUs: number };
-
-export class SinkLedger {
-  readonly outputs: SinkOutput[] = [];
-  /** Message bodies delivered to the sink, resends included. */
-  deliveries = 0;
-  onOutput: ((output: SinkOutput) => void) | null = null;
-  private readonly inbox: ReplyInbox;
-
-  constructor(transport: TransportTcp, private readonly clock: ClockNode, address: string) {
-    this.inbox = new ReplyInbox(transport, address, (to, from, message) => {
-      const output = { to, from, message, atUs: this.clock.nowUs() };
-      this.outputs.push(output);
-      this.onOutput?.(output);
-    }, 1_000_000);
-    transport.listen(address, (from, raw) => {
-      const message = wireParse(raw);
-      if (message === null || message.kind !== "data") return;
-      this.deliveries += message.bodies.length;
-      this.inbox.onData(from, message);
-    });
-  }
-}
+export type { SinkOutput };
 
 export class LiveDriver {
-  readonly sink: SinkLedger;
+  readonly sink: ExternalSink;
   readonly client: Client;
   private readonly routes: RouteCache;
   private readonly enqueues: EnqueueClient;
@@ -78,7 +56,7 @@ export class LiveDriver {
       attemptsMax: 1_000_000, inflightMax: 1_000_000,
     });
     this.client = new Client({ transport, clock, address: "driver~client", catalog, metadataAddress, producer: `driver#${clock.nowUs()}` });
-    this.sink = new SinkLedger(transport, clock, "sink");
+    this.sink = new ExternalSink(transport, clock, "sink");
   }
 
   static async start(handle: Pick<ClusterHandle, "dir" | "spec" | "secret">): Promise<LiveDriver> {

@@ -50,7 +50,7 @@ import { ComputeMachine, DarqMachine, type MachineContext } from "./cluster-mach
 import { computeInfo, computeRow, darqInfo, darqRow, topologyAddCompute, topologyAddDarq, topologyBuild, worldHost } from "./cluster-nodes.ts";
 import { ClusterServices } from "./cluster-services.ts";
 import { computeModelFor } from "./compute-models.ts";
-import { ExternalSink } from "./external-sink.ts";
+import { ExternalSink } from "../../engine/runtime/external-sink.ts";
 import { FailureDetector } from "./failure-detector.ts";
 import { bootDone, catalogFor, committedStateOf, definitionsIndex, oneWayUs } from "./cluster-wiring.ts";
 import { parkedStateOf } from "./parked-state.ts";
