@@ -10,18 +10,17 @@
 // run and the two are averaged, because what a shared machine delivers (fsync latency, free
 // cores) changes by the minute.
 //
-// Each live run is simulated three times; none takes the live throughput as an input:
+// Each live run is simulated twice; neither takes the live throughput as an input:
 //   with the run's conditions  (the value) the machine as the live nodes met it: speed factor =
 //                              the share of a core their event loops got while runnable (CPU ÷
 //                              (CPU + run-queue wait), from /proc over the measured window: what
 //                              the machine's other load left them) × the calibrated speed of CPU
 //                              time; flush latency from the nodes' own histogram over the window;
-//                              the rest from the calibrations
-//   charging the busy time     as above, but speed factor = pi work ÷ all the time each task kept
-//                              an event loop busy (CPU + wait, runtime work included): an upper
-//                              bound on the compute a step has on its chain's critical path
+//                              the rest (the runtime's CPU per step, loopback) from the calibrations
 //   with the calibrations      everything from the calibrations around the run, speed factor =
 //                              their core share (the median of short windows)
+// Both charge the runtime's own CPU per step (the calibrated profile's runtimeStepCoreUs) on the
+// step's core beside the pi work.
 // Two node processes on two cores: one event loop per core, as the profile's one-core nodes.
 // Few chains keep the run latency-bound: a CPU-bound run on a machine shared with other work
 // measures the other work's appetite, which no profile knows.
@@ -34,7 +33,6 @@ import { calibrate, liveCalibrationFormat, type LiveCalibration } from "../live/
 import type { LatencyUs } from "../live/cluster/calibrate.ts";
 import { calibratedProfile, calibratedProfileName, calibratedTier, calibratedVmSize, type Measured } from "../live/cluster/calibrate-profile.ts";
 import { executePointLive } from "../live/cluster/point-executor.ts";
-import { piWorkCoreUs } from "../workloads/pi/pi-work.ts";
 import { executePointSim } from "../sim/cluster/point-executor.ts";
 import { cloudProfileRegister } from "../sim/profiles/load.ts";
 import type { BenchResult } from "./run.ts";
@@ -95,20 +93,6 @@ function speedCalibrated(measured: Measured): Speed {
   };
 }
 
-/** From the run's kernel counters: pi work ÷ the time each task kept a node's event loop busy. */
-function speedBusyInRun(live: PointResult, computeScale: number): Speed | undefined {
-  const cpuUs = live.metrics?.["nodeCpuUs"];
-  const waitUs = live.metrics?.["nodeRunWaitUs"];
-  const tasks = (live.throughputPerS * live.durationUs) / 1e6;
-  if (cpuUs === undefined || waitUs === undefined || !(tasks > 0)) return undefined;
-  const work = piWorkCoreUs(computeScale);
-  const busyUs = (cpuUs + waitUs) / tasks;
-  return {
-    value: round3(Math.min(1, work / busyUs)),
-    source: `derived: pi work ${work.toFixed(0)} core-µs ÷ the ${busyUs.toFixed(0)} µs each task kept a live node's event loop busy (its CPU time + run-queue wait, from /proc, over ${Math.round(tasks)} tasks), by bench live-vs-sim`,
-  };
-}
-
 /** From the run's kernel counters, pi work only: the share of a core the nodes' event loops got
  *  while runnable (CPU ÷ (CPU + run-queue wait)) × the calibrated speed of CPU time. */
 function speedShareInRun(live: PointResult, measured: Measured): Speed | undefined {
@@ -166,29 +150,26 @@ export async function run(args: string[]): Promise<BenchResult> {
     const simulate = (): PointResult => executePointSim(configOf("sim", computeScale, seconds, chains, colocation), "11", options);
     const ahead = simulated(calibration.measured, asOf, speedCalibrated(calibration.measured), simulate).throughputPerS;
     const inRunSpeed = speedShareInRun(live, calibration.measured);
-    const busySpeed = speedBusyInRun(live, computeScale);
     const inRunFsync = fsyncInRun(live);
-    if (inRunSpeed === undefined || busySpeed === undefined || inRunFsync === undefined) {
+    if (inRunSpeed === undefined || inRunFsync === undefined) {
       throw new Error("the live run reported no node CPU or flush figures (is /proc/<pid>/schedstat there?)");
     }
     const inRunResult = simulated({ ...calibration.measured, fsyncUs: inRunFsync }, asOf, inRunSpeed, simulate);
     const inRun = inRunResult.throughputPerS;
-    const busy = simulated({ ...calibration.measured, fsyncUs: inRunFsync }, asOf, busySpeed, simulate).throughputPerS;
     const error = (tasksPerS: number): number => round3((tasksPerS - live.throughputPerS) / live.throughputPerS);
     rows.push({
       computeScale, liveTasksPerS: Math.round(live.throughputPerS), simInRunTasksPerS: Math.round(inRun), errorInRun: error(inRun),
       simCalibratedTasksPerS: Math.round(ahead), errorCalibrated: error(ahead), speedInRun: inRunSpeed.value,
-      simBusyInRunTasksPerS: Math.round(busy), errorBusyInRun: error(busy), speedBusyInRun: busySpeed.value,
       speedCalibrated: speedCalibrated(calibration.measured).value, nodeRunShare: live.metrics?.["nodeRunShare"] ?? Number.NaN,
       latencyUsP50Live: Math.round(live.latencyUsP50), latencyUsP50InRun: inRunResult.latencyUsP50, fsyncUsMeanInRun: inRunFsync.mean ?? Number.NaN,
       fsyncUsP50InRun: inRunFsync.p50, fsyncUsP50Calibrated: calibration.measured.fsyncUs.p50, stepCoreUs: calibration.measured.stepCoreUs,
     });
-    process.stderr.write(`c=${computeScale}: live ${live.throughputPerS.toFixed(0)} tasks/s; simulated with the run's conditions ${inRun.toFixed(0)} (${(error(inRun) * 100).toFixed(1)}%), with the calibrations alone ${ahead.toFixed(0)} (${(error(ahead) * 100).toFixed(1)}%), charging each task its whole busy time ${busy.toFixed(0)} (${(error(busy) * 100).toFixed(1)}%)\n`);
+    process.stderr.write(`c=${computeScale}: live ${live.throughputPerS.toFixed(0)} tasks/s; simulated with the run's conditions ${inRun.toFixed(0)} (${(error(inRun) * 100).toFixed(1)}%), with the calibrations alone ${ahead.toFixed(0)} (${(error(ahead) * 100).toFixed(1)}%)\n`);
   }
   const worst = (key: string): number => Math.max(...rows.map((row) => Math.abs(row[key]!)));
   return {
     bench: "live-vs-sim", value: worst("errorInRun"),
     unit: "largest |simulated − live| / live throughput over the compute scales, the machine's speed and flush latency measured over the live run",
-    errorCalibratedMax: worst("errorCalibrated"), errorBusyInRunMax: worst("errorBusyInRun"), rows, chains, seconds, colocation, cores: availableParallelism(),
+    errorCalibratedMax: worst("errorCalibrated"), rows, chains, seconds, colocation, cores: availableParallelism(),
   };
 }

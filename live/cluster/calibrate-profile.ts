@@ -9,10 +9,10 @@
 //   storage.tiers.local-disk                      a managed-disk tier whose write latency is the
 //                                                 group-commit flush latency the live DARQs met,
 //                                                 no IOPS or bandwidth cap
+//   compute.runtimeStepCoreUs                     the runtime's own CPU per step (decode, append,
+//                                                 commit, send) the live nodes spent beyond pi
 //   network.links.*                               one-way latency = measured loopback TCP
 //   catalog                                       measured SQLite reads and writes
-// The runtime's own CPU per step is not a profile figure (the profile schema has none); the
-// calibration file carries it beside the profile as `measured.stepCoreUs`.
 
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -86,6 +86,7 @@ export function calibratedProfile(measured: Measured, asOf: string, speed?: { re
     speedFactor: speed !== undefined ? figure(speed.value, speed.source, asOf) : figure(measured.coreShare, "derived: measured by ssms cluster calibrate: the rate at which each of two busy processes computed pi (compute scale 100) on this machine, divided by the single-core rate in workloads/pi/calibration.json; below 1 when other work shares the cores", asOf),
   };
   compute["baselineFamily"] = "local";
+  compute["runtimeStepCoreUs"] = figure(Math.max(0, measured.stepCoreUs), "derived: measured by ssms cluster calibrate: the live node processes' CPU time per committed pi-chain step (from /proc) minus the pi work, at a quiet core's speed", asOf);
   compute["vmSizes"][calibratedVmSize] = {
     family: "local",
     vcpu: figure(1, "derived: a node process runs its automata on one event loop", asOf),

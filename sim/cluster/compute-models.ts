@@ -34,12 +34,12 @@ export interface ComputeModel {
 /** VM and spare cores: sim/compute's ComputeNode. */
 class ComputeModelCores implements ComputeModel {
   private onKilled: (() => void) | null = null;
-  constructor(private readonly node: ComputeNode, private readonly spot: boolean) {
+  constructor(private readonly node: ComputeNode, private readonly spot: boolean, private readonly runtimeCoreUs: number) {
     node.start();
   }
 
   work(coreUs: number, done: () => void): void {
-    this.node.submit(coreUs, done);
+    this.node.submit(coreUs + this.runtimeCoreUs, done);
   }
 
   crash(): void {
@@ -84,12 +84,12 @@ class ComputeModelFunction implements ComputeModel {
   private paused: { readonly coreUs: number; readonly done: () => void }[] | null = null;
   private servedCoreUs = 0;
 
-  constructor(private readonly pool: FunctionPool, private readonly clock: ClockSim) {}
+  constructor(private readonly pool: FunctionPool, private readonly clock: ClockSim, private readonly runtimeCoreUs: number) {}
 
   work(coreUs: number, done: () => void): void {
     if (this.paused !== null) return void this.paused.push({ coreUs, done });
     const generation = this.generation;
-    const invoked = this.pool.invoke(coreUs, () => {
+    const invoked = this.pool.invoke(coreUs + this.runtimeCoreUs, () => {
       this.servedCoreUs += coreUs;
       if (generation === this.generation) done();
     });
@@ -137,20 +137,21 @@ export type ComputeModelOptions = {
 
 export function computeModelFor(options: ComputeModelOptions): ComputeModel {
   const { clock, profile, ledger, node } = options;
+  const runtimeCoreUs = profile.compute.runtimeStepCoreUs ?? 0;
   if (node.kind === "serverless") {
     const plan = profile.serverless.plans[profile.serverless.defaultPlan]!;
     const pool = new FunctionPool({ clock, random: options.random, plan, functionId: node.name, memoryMb: plan.memoryMbMax, ledger });
-    return new ComputeModelFunction(pool, clock);
+    return new ComputeModelFunction(pool, clock, runtimeCoreUs);
   }
   if (node.kind === "darq-spare") {
     const family = profile.compute.families[profile.compute.baselineFamily]!;
-    return new ComputeModelCores(new ComputeNode({ clock, nodeId: node.name, cores: node.cores ?? 1, speedFactor: family.speedFactor }), false);
+    return new ComputeModelCores(new ComputeNode({ clock, nodeId: node.name, cores: node.cores ?? 1, speedFactor: family.speedFactor }), false, runtimeCoreUs);
   }
   let model: ComputeModelCores | null = null;
   const spot = node.spot ?? false;
   const cores = computeNodeFromProfile(profile, vmSizeKey(profile, node.size!)!, {
     clock, nodeId: node.name, ledger, spot, onPreempted: () => model?.killed(),
   });
-  model = new ComputeModelCores(cores, spot);
+  model = new ComputeModelCores(cores, spot, runtimeCoreUs);
   return model;
 }

@@ -38,6 +38,12 @@ const VmSize = Type.Object({
 
 const Compute = Type.Object({
   baselineFamily: Text,
+  /**
+   * Core-µs the runtime itself spends per automaton step at baseline speed (decode, append,
+   * group commit, send), charged on the step's core beside the automaton's own work. Absent: 0,
+   * the runtime is free (a profile states it only where it was measured).
+   */
+  runtimeStepCoreUs: Type.Optional(Figure),
   families: Type.Record(Type.String(), VmFamily),
   vmSizes: Type.Record(Type.String(), VmSize),
   /** How a VM's running time becomes billed time, per start–stop segment. */
