@@ -11,16 +11,18 @@
 // cores) changes by the minute.
 //
 // Each live run is simulated twice; neither takes the live throughput as an input:
-//   with the run's conditions  (the value) the machine as the live nodes met it: speed factor =
-//                              the share of a core their event loops got while runnable (CPU ÷
-//                              (CPU + run-queue wait), from /proc over the measured window: what
-//                              the machine's other load left them) × the calibrated speed of CPU
-//                              time; flush latency from the nodes' own histogram over the window;
-//                              the rest (the runtime's CPU per step, loopback) from the calibrations
-//   with the calibrations      everything from the calibrations around the run, speed factor =
-//                              their core share (the median of short windows)
-// Both charge the runtime's own CPU per step (the calibrated profile's runtimeStepCoreUs) on the
-// step's core beside the pi work.
+//   with the run's conditions  (the value) the service times the live nodes met, the structure
+//                              (group commit, flush queueing, the chain's critical path, two
+//                              chains contending for each node's core) left to the simulator:
+//                              speed factor = pi work ÷ the wall time a pi handler took on the
+//                              nodes (pi is computed for real there); the runtime's own cost per
+//                              step = the event loops' busy time per step (CPU + run-queue wait,
+//                              from /proc) beyond the handler; flush latency from the nodes' own
+//                              histogram; loopback latency from the calibrations
+//   with the calibrations      everything from the calibrations around the run (a prediction
+//                              made before it): speed factor = the calibrated core share (the
+//                              median of short windows), runtime CPU per step and flush latency
+//                              from the calibration cluster
 // Two node processes on two cores: one event loop per core, as the profile's one-core nodes.
 // Few chains keep the run latency-bound: a CPU-bound run on a machine shared with other work
 // measures the other work's appetite, which no profile knows.
@@ -31,8 +33,9 @@ import type { Experiment } from "../experiments/schema.ts";
 import type { PointOptions, PointResult } from "../experiments/runner/point.ts";
 import { calibrate, liveCalibrationFormat, type LiveCalibration } from "../live/cluster/calibrate-command.ts";
 import type { LatencyUs } from "../live/cluster/calibrate.ts";
-import { calibratedProfile, calibratedProfileName, calibratedTier, calibratedVmSize, type Measured } from "../live/cluster/calibrate-profile.ts";
+import { calibratedProfile, calibratedProfileName, calibratedTier, calibratedVmSize, type Measured, type Override } from "../live/cluster/calibrate-profile.ts";
 import { executePointLive } from "../live/cluster/point-executor.ts";
+import { piWorkCoreUs } from "../workloads/pi/pi-work.ts";
 import { executePointSim } from "../sim/cluster/point-executor.ts";
 import { cloudProfileRegister } from "../sim/profiles/load.ts";
 import type { BenchResult } from "./run.ts";
@@ -81,26 +84,39 @@ function cpuSpeedOf(measured: Measured): number {
   return Number.isFinite(measured.cpuSpeed) ? measured.cpuSpeed : 1;
 }
 
-type Speed = { readonly value: number; readonly source: string };
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 /** From the calibrations alone: their core share (median of short windows, before and after). */
-function speedCalibrated(measured: Measured): Speed {
+function speedCalibrated(measured: Measured): Override {
   return {
     value: round3(measured.coreShare),
     source: `derived: the calibrated core share ${measured.coreShare} (the median of short windows of two busy processes computing pi, before and after the live run), by bench live-vs-sim`,
   };
 }
 
-/** From the run's kernel counters, pi work only: the share of a core the nodes' event loops got
- *  while runnable (CPU ÷ (CPU + run-queue wait)) × the calibrated speed of CPU time. */
-function speedShareInRun(live: PointResult, measured: Measured): Speed | undefined {
-  const share = live.metrics?.["nodeRunShare"];
-  if (share === undefined) return undefined;
+/** The compute of a step as the live run met it: the pi work ÷ the wall time a pi handler took on
+ *  the nodes (pi computed for real, preemption and a busy sibling hyperthread included). */
+function speedInRun(live: PointResult, computeScale: number): Override | undefined {
+  const handlerUs = live.metrics?.["piHandlerUsPerCall"];
+  if (handlerUs === undefined || !(handlerUs > 0)) return undefined;
+  const work = piWorkCoreUs(computeScale);
   return {
-    value: round3(share * cpuSpeedOf(measured)),
-    source: `derived: the share of a core the live nodes' event loops got while runnable over the run, ${share} (CPU ÷ (CPU + run-queue wait), from /proc) × the calibrated speed of CPU time ${cpuSpeedOf(measured)}, by bench live-vs-sim`,
+    value: round3(work / handlerUs),
+    source: `derived: pi work ${work.toFixed(0)} core-µs (workloads/pi/calibration.json) ÷ the ${handlerUs} µs of wall time a pi handler took on the live nodes over the run (${live.metrics?.["piHandlerCalls"]} calls), by bench live-vs-sim`,
+  };
+}
+
+/** The runtime's own cost per step as the live run met it: the time the nodes' event loops were
+ *  busy (CPU + run-queue wait, from /proc) per step beyond the pi handler, in core-µs at `speed`. */
+function runtimeInRun(live: PointResult, speed: Override): Override | undefined {
+  const [cpuUs, waitUs, handlerUs] = [live.metrics?.["nodeCpuUs"], live.metrics?.["nodeRunWaitUs"], live.metrics?.["piHandlerUsPerCall"]];
+  const steps = (live.throughputPerS * live.durationUs) / 1e6;
+  if (cpuUs === undefined || waitUs === undefined || handlerUs === undefined || !(steps > 0)) return undefined;
+  const busyUs = (cpuUs + waitUs) / steps;
+  return {
+    value: Math.round(Math.max(0, busyUs - handlerUs) * speed.value * 10) / 10,
+    source: `derived: the ${busyUs.toFixed(0)} µs the live nodes' event loops were busy per step (CPU + run-queue wait, from /proc, over ${Math.round(steps)} steps) minus the ${handlerUs} µs pi handler, × the run's speed ${speed.value}, by bench live-vs-sim`,
   };
 }
 
@@ -112,8 +128,8 @@ function fsyncInRun(live: PointResult): LatencyUs | undefined {
   return { p50, p99, mean, samples };
 }
 
-function simulated(measured: Measured, asOf: string, speed: Speed, run: () => PointResult): PointResult {
-  cloudProfileRegister(calibratedProfileName, calibratedProfile(measured, asOf, speed));
+function simulated(measured: Measured, asOf: string, overrides: { speed: Override; runtimeStepCoreUs?: Override }, run: () => PointResult): PointResult {
+  cloudProfileRegister(calibratedProfileName, calibratedProfile(measured, asOf, overrides));
   return run();
 }
 
@@ -148,19 +164,20 @@ export async function run(args: string[]): Promise<BenchResult> {
     const calibration = given ?? averaged(before, await calibrationOf(undefined));
     const asOf = String(calibration.machine["measuredOn"]);
     const simulate = (): PointResult => executePointSim(configOf("sim", computeScale, seconds, chains, colocation), "11", options);
-    const ahead = simulated(calibration.measured, asOf, speedCalibrated(calibration.measured), simulate).throughputPerS;
-    const inRunSpeed = speedShareInRun(live, calibration.measured);
+    const ahead = simulated(calibration.measured, asOf, { speed: speedCalibrated(calibration.measured) }, simulate).throughputPerS;
+    const inRunSpeed = speedInRun(live, computeScale);
+    const inRunRuntime = inRunSpeed === undefined ? undefined : runtimeInRun(live, inRunSpeed);
     const inRunFsync = fsyncInRun(live);
-    if (inRunSpeed === undefined || inRunFsync === undefined) {
-      throw new Error("the live run reported no node CPU or flush figures (is /proc/<pid>/schedstat there?)");
+    if (inRunSpeed === undefined || inRunRuntime === undefined || inRunFsync === undefined) {
+      throw new Error("the live run reported no handler time, node CPU or flush figures (is /proc/<pid>/schedstat there?)");
     }
-    const inRunResult = simulated({ ...calibration.measured, fsyncUs: inRunFsync }, asOf, inRunSpeed, simulate);
+    const inRunResult = simulated({ ...calibration.measured, fsyncUs: inRunFsync }, asOf, { speed: inRunSpeed, runtimeStepCoreUs: inRunRuntime }, simulate);
     const inRun = inRunResult.throughputPerS;
     const error = (tasksPerS: number): number => round3((tasksPerS - live.throughputPerS) / live.throughputPerS);
     rows.push({
       computeScale, liveTasksPerS: Math.round(live.throughputPerS), simInRunTasksPerS: Math.round(inRun), errorInRun: error(inRun),
       simCalibratedTasksPerS: Math.round(ahead), errorCalibrated: error(ahead), speedInRun: inRunSpeed.value,
-      speedCalibrated: speedCalibrated(calibration.measured).value, nodeRunShare: live.metrics?.["nodeRunShare"] ?? Number.NaN,
+      runtimeStepCoreUsInRun: inRunRuntime.value, speedCalibrated: speedCalibrated(calibration.measured).value, nodeRunShare: live.metrics?.["nodeRunShare"] ?? Number.NaN,
       latencyUsP50Live: Math.round(live.latencyUsP50), latencyUsP50InRun: inRunResult.latencyUsP50, fsyncUsMeanInRun: inRunFsync.mean ?? Number.NaN,
       fsyncUsP50InRun: inRunFsync.p50, fsyncUsP50Calibrated: calibration.measured.fsyncUs.p50, stepCoreUs: calibration.measured.stepCoreUs,
     });
@@ -169,7 +186,7 @@ export async function run(args: string[]): Promise<BenchResult> {
   const worst = (key: string): number => Math.max(...rows.map((row) => Math.abs(row[key]!)));
   return {
     bench: "live-vs-sim", value: worst("errorInRun"),
-    unit: "largest |simulated − live| / live throughput over the compute scales, the machine's speed and flush latency measured over the live run",
+    unit: "largest |simulated − live| / live throughput over the compute scales, with the service times the live run met (pi handler speed, runtime busy time per step, flush latency)",
     errorCalibratedMax: worst("errorCalibrated"), rows, chains, seconds, colocation, cores: availableParallelism(),
   };
 }

@@ -72,8 +72,14 @@ function lognormal(latency: LatencyUs, what: string, asOf: string): Json {
   };
 }
 
+/** A figure measured elsewhere (a live run's own counters) that replaces the calibration's. */
+export type Override = { readonly value: number; readonly source: string };
+
 /** The profile document of this machine (validated by the simulator when loaded). */
-export function calibratedProfile(measured: Measured, asOf: string, speed?: { readonly value: number; readonly source: string }): Json {
+export function calibratedProfile(
+  measured: Measured, asOf: string, overrides: { readonly speed?: Override; readonly runtimeStepCoreUs?: Override } = {},
+): Json {
+  const { speed, runtimeStepCoreUs } = overrides;
   const profile = JSON.parse(readFileSync(baseProfilePath, "utf8")) as Json;
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   profile["name"] = calibratedProfileName;
@@ -86,7 +92,8 @@ export function calibratedProfile(measured: Measured, asOf: string, speed?: { re
     speedFactor: speed !== undefined ? figure(speed.value, speed.source, asOf) : figure(measured.coreShare, "derived: measured by ssms cluster calibrate: the rate at which each of two busy processes computed pi (compute scale 100) on this machine, divided by the single-core rate in workloads/pi/calibration.json; below 1 when other work shares the cores", asOf),
   };
   compute["baselineFamily"] = "local";
-  compute["runtimeStepCoreUs"] = figure(Math.max(0, measured.stepCoreUs), "derived: measured by ssms cluster calibrate: the live node processes' CPU time per committed pi-chain step (from /proc) minus the pi work, at a quiet core's speed", asOf);
+  compute["runtimeStepCoreUs"] = runtimeStepCoreUs !== undefined ? figure(runtimeStepCoreUs.value, runtimeStepCoreUs.source, asOf)
+    : figure(Math.max(0, measured.stepCoreUs), "derived: measured by ssms cluster calibrate: the live node processes' CPU time per committed pi-chain step (from /proc) minus the pi work, at a quiet core's speed", asOf);
   compute["vmSizes"][calibratedVmSize] = {
     family: "local",
     vcpu: figure(1, "derived: a node process runs its automata on one event loop", asOf),

@@ -1,6 +1,6 @@
 // Sampling a live cluster's counters from outside, for experiment results and benchmarks: each
-// node's health (steps committed per automaton type) and its Prometheus step-latency histogram,
-// through the API with the secret. Counters restart at zero when a node reboots, so the sampler
+// node's health (steps committed per automaton type), its Prometheus step-latency and flush
+// histograms and its handler-time counters, through the API with the secret. Counters restart at zero when a node reboots, so the sampler
 // keeps them per (node, boot): a boot seen at the baseline counts from its baseline value, a boot
 // seen later from zero. Steps a node committed after its last sample and before it was killed are
 // not seen; under faults the totals are slightly low, never high.
@@ -10,11 +10,26 @@ import type { ClusterSpec } from "./cluster-spec.ts";
 
 type Health = { readonly bootId: string; readonly steps: { readonly byType: Readonly<Record<string, number>> }; readonly darq: null | { readonly stepsCommitted: number } };
 
-type Boot = {
-  baseSteps: Map<string, number>; lastSteps: Map<string, number>;
-  baseBuckets: Map<string, number>; lastBuckets: Map<string, number>;
-  baseFsync: Map<string, number>; lastFsync: Map<string, number>;
+/** One reading of a node: each part maps a key (type, bucket bound) to a cumulative count. */
+type Reading = {
+  readonly steps: Map<string, number>;
+  readonly buckets: Map<string, number>;
+  readonly fsync: Map<string, number>;
+  readonly handlerSeconds: Map<string, number>;
+  readonly handlerCalls: Map<string, number>;
 };
+
+type Boot = { base: Reading; last: Reading };
+
+const readingEmpty = (): Reading => ({ steps: new Map(), buckets: new Map(), fsync: new Map(), handlerSeconds: new Map(), handlerCalls: new Map() });
+
+/** Parses counter `name` labelled by automaton type (type → value). */
+export function countersByTypeParse(text: string, name: string): Map<string, number> {
+  const counters = new Map<string, number>();
+  const pattern = new RegExp(`^${name}\\{[^}]*type="([^"]+)"[^}]*\\} ([0-9.e+-]+)$`, "gm");
+  for (const match of text.matchAll(pattern)) counters.set(match[1]!, Number(match[2]));
+  return counters;
+}
 
 /** The key under which latencyBucketsParse keeps the histogram's sum (seconds). */
 export const sumKey = "sum";
@@ -66,60 +81,60 @@ export class ClusterSampler {
       ]);
       if (health.status !== 200 || metrics.status !== 200) return; // down or booting: its last sample stands
       const answer = health.body as Health;
-      const steps = new Map(Object.entries(answer.steps.byType));
-      const buckets = latencyBucketsParse(String(metrics.body));
-      const fsync = latencyBucketsParse(String(metrics.body), "ssms_fsync_unqueued_latency_seconds");
+      const text = String(metrics.body);
+      const reading: Reading = {
+        steps: new Map(Object.entries(answer.steps.byType)),
+        buckets: latencyBucketsParse(text),
+        fsync: latencyBucketsParse(text, "ssms_fsync_unqueued_latency_seconds"),
+        handlerSeconds: countersByTypeParse(text, "ssms_handler_seconds_total"),
+        handlerCalls: countersByTypeParse(text, "ssms_handler_calls_total"),
+      };
       const key = `${node.name}#${answer.bootId}`;
       touched.add(key);
       const known = this.boots.get(key);
-      if (known === undefined) {
-        this.boots.set(key, {
-          baseSteps: baseline ? steps : new Map(), lastSteps: steps,
-          baseBuckets: baseline ? buckets : new Map(), lastBuckets: buckets,
-          baseFsync: baseline ? fsync : new Map(), lastFsync: fsync,
-        });
-      } else {
-        known.lastSteps = steps;
-        known.lastBuckets = buckets;
-        known.lastFsync = fsync;
-        if (baseline) this.rebase(known);
+      if (known === undefined) this.boots.set(key, { base: baseline ? reading : readingEmpty(), last: reading });
+      else {
+        known.last = reading;
+        if (baseline) known.base = reading;
       }
     }));
     if (!baseline) return;
     // A boot that did not answer the baseline died before the window: none of its steps count.
-    for (const [key, boot] of this.boots) if (!touched.has(key)) this.rebase(boot);
-  }
-
-  private rebase(boot: Boot): void {
-    boot.baseSteps = boot.lastSteps;
-    boot.baseBuckets = boot.lastBuckets;
-    boot.baseFsync = boot.lastFsync;
+    for (const [key, boot] of this.boots) if (!touched.has(key)) boot.base = boot.last;
   }
 
   /** Steps of `type` (or of every type) committed since the baseline, over all nodes and boots. */
   steps(type?: string): number {
+    return this.since("steps", type);
+  }
+
+  /** Calls of `type`'s handler and the wall time (µs) spent in them since the baseline, over all nodes and boots. */
+  handlerTime(type: string): { readonly calls: number; readonly us: number } {
+    return { calls: this.since("handlerCalls", type), us: this.since("handlerSeconds", type) * 1e6 };
+  }
+
+  private since(part: "steps" | "handlerSeconds" | "handlerCalls", key?: string): number {
     let total = 0;
-    for (const boot of this.boots.values()) {
-      for (const [name, count] of boot.lastSteps) if (type === undefined || name === type) total += count - (boot.baseSteps.get(name) ?? 0);
+    for (const { base, last } of this.boots.values()) {
+      for (const [name, count] of last[part]) if (key === undefined || name === key) total += count - (base[part].get(name) ?? 0);
     }
     return total;
   }
 
   /** The step-latency histogram since the baseline, merged over nodes and boots. */
   latencyBuckets(): Map<string, number> {
-    return this.merged((boot) => [boot.lastBuckets, boot.baseBuckets]);
+    return this.merged("buckets");
   }
 
   /** Latency of flushes that found their device idle (write + fdatasync), since the baseline, merged. */
   fsyncBuckets(): Map<string, number> {
-    return this.merged((boot) => [boot.lastFsync, boot.baseFsync]);
+    return this.merged("fsync");
   }
 
-  private merged(pick: (boot: Boot) => [Map<string, number>, Map<string, number>]): Map<string, number> {
+  private merged(part: "buckets" | "fsync"): Map<string, number> {
     const merged = new Map<string, number>();
-    for (const boot of this.boots.values()) {
-      const [last, base] = pick(boot);
-      for (const [le, count] of last) merged.set(le, (merged.get(le) ?? 0) + count - (base.get(le) ?? 0));
+    for (const { base, last } of this.boots.values()) {
+      for (const [le, count] of last[part]) merged.set(le, (merged.get(le) ?? 0) + count - (base[part].get(le) ?? 0));
     }
     return merged;
   }

@@ -27,6 +27,11 @@ test.serial("a live pi-chain point measures tasks per second from the nodes", as
   t.true(result.timeseries.length >= 2);
   t.regex(result.fingerprint, /^live:[0-9a-f]{16}$/);
   t.deepEqual(result.faultsApplied, []);
+  // The pi handlers were timed (the run's compute speed for bench live-vs-sim): about one call per step.
+  const steps = (result.throughputPerS * result.durationUs) / 1e6;
+  const calls = result.metrics?.["piHandlerCalls"] ?? 0;
+  t.true(calls > 0.5 * steps && calls < 2 * steps, `${calls} handler calls for ${steps} steps`);
+  t.true((result.metrics?.["piHandlerUsPerCall"] ?? 0) > 0);
 });
 
 test.serial("a live travel-saga point survives a scheduled node kill and reports outcomes", async (t) => {

@@ -11,8 +11,9 @@
 //      at the sink), latency percentiles (pi chain: the durable-step latency histogram of the
 //      nodes; others: end to end, arrival to outcome at the sink);
 //      and what the machine gave the nodes meanwhile: their event loops' CPU and run-queue wait
-//      (from /proc) and their DARQs' flush latency (write + fdatasync on an idle device), which
-//      calibration needs to know (bench/live-vs-sim.ts);
+//      (from /proc), the wall time of a pi handler (its pi computed for real) and their DARQs'
+//      flush latency (write + fdatasync on an idle device), which calibration needs to know
+//      (bench/live-vs-sim.ts);
 //   4. stop the cluster and remove its directory.
 // Live runs are not deterministic: the fingerprint names the config and seed ("live:" + hash),
 // not the events, and `ssms replay` of a live run re-runs it rather than reproducing it. Run live
@@ -114,7 +115,7 @@ async function measure(
     metrics: {
       costPriced: 0, nodes: handle.spec.nodes.length, warmupUs, arrivalsInjected: runner.injected, arrivalsDurable: runner.durable,
       sinkOutputs: driver.sink.outputs.length, sinkDeliveries: driver.sink.deliveries,
-      ...schedMetrics(schedBefore, schedAfter), ...fsyncMetrics(sampler.fsyncBuckets()),
+      ...schedMetrics(schedBefore, schedAfter), ...fsyncMetrics(sampler.fsyncBuckets()), ...(piChain ? handlerMetrics(sampler.handlerTime("pi")) : {}),
     },
   };
 }
@@ -130,6 +131,12 @@ function schedMetrics(before: SchedTotals | undefined, after: SchedTotals | unde
   const cpuUs = after.cpuUs - before.cpuUs;
   const waitUs = after.waitUs - before.waitUs;
   return { nodeCpuUs: Math.round(cpuUs), nodeRunWaitUs: Math.round(waitUs), nodeRunShare: Math.round((cpuUs / Math.max(1, cpuUs + waitUs)) * 1000) / 1000 };
+}
+
+/** Wall time per call of the pi tasks' handler over the window (the pi computed for real, as this machine ran it then). */
+function handlerMetrics(time: { readonly calls: number; readonly us: number }): Record<string, number> {
+  if (!(time.calls > 0)) return {};
+  return { piHandlerCalls: time.calls, piHandlerUsPerCall: Math.round((time.us / time.calls) * 10) / 10 };
 }
 
 /** The DARQs' flushes that found their device idle (write + fdatasync) over the window, µs. */

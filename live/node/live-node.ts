@@ -18,6 +18,7 @@ import { apiServerStart, type ApiServer } from "../api/api-server.ts";
 import { ApiBackend } from "../api/api-backend.ts";
 import { catalogClose, catalogNodesUpsert, catalogOpen, catalogTypesRegister } from "../cluster/catalog-open.ts";
 import { definitionsOf } from "../cluster/cluster-model.ts";
+import { HandlerTiming } from "./handler-timing.ts";
 import { addressBookOf, computeNodeOf, type ClusterSpec, type NodeSpec } from "../cluster/cluster-spec.ts";
 import { TransportTcp } from "../transport/transport-tcp.ts";
 import { nodeHealth, nodeMetricsText, type NodeHealth } from "./node-observe.ts";
@@ -50,6 +51,7 @@ export class LiveNode {
     readonly catalog: CatalogStore,
     readonly device: LogDeviceTimed | null,
     readonly meter: StepMeter,
+    readonly handlers: HandlerTiming,
     readonly runtimes: NodeRuntimes,
     readonly backend: ApiBackend,
     private readonly extras: { readonly responder: HeartbeatResponder; readonly reporter: BootReporter },
@@ -71,7 +73,8 @@ export class LiveNode {
     const nodeDir = join(clusterDir, "nodes", name);
     const firstBoot = !existsSync(nodeDir);
     mkdirSync(nodeDir, { recursive: true });
-    const definitions = definitionsOf(spec);
+    const handlers = new HandlerTiming();
+    const definitions = handlers.wrapAll(definitionsOf(spec));
     const clock = new ClockNode();
     const transport = await TransportTcp.start({
       processId: name, secret, host: spec.listenHost, port: node.transportPort, book: addressBookOf(spec, name),
@@ -88,7 +91,7 @@ export class LiveNode {
       responder: new HeartbeatResponder(transport, `${name}~hb`, name),
       reporter: new BootReporter(transport, clock, `${name}~boot`, catalog, spec.metadataNode, `boot:${name}#${bootId}`),
     };
-    const live = new LiveNode(spec, node, bootId, firstBoot, clock, transport, catalog, device, meter, runtimes, backend, extras, log);
+    const live = new LiveNode(spec, node, bootId, firstBoot, clock, transport, catalog, device, meter, handlers, runtimes, backend, extras, log);
     if (!firstBoot) live.reportRestart();
     live.api = await apiServerStart({
       host: spec.listenHost, port: node.apiPort, secret, backend, catalog,
