@@ -61,3 +61,16 @@ test("reading outside the stored range is refused, and a truncated prefix cannot
   t.is(store.sizeBytes(), 100_000);
   t.throws(() => store.view(599_990, 20), { message: /outside stored/ });
 });
+
+test("a chunk released from the head is reused at the tail, and its old bytes never show", (t) => {
+  const chunkBytes = 256 * 1024;
+  const store = new LogStoreChunked();
+  store.append(patterned(chunkBytes, 3));
+  const firstChunk = store.view(0, 1).buffer;
+  store.truncatePrefix(chunkBytes);
+  store.append(patterned(chunkBytes + 10, 9));
+  t.is(store.view(chunkBytes, 1).buffer, firstChunk, "the next chunk the tail needs is the released one");
+  t.not(store.view(2 * chunkBytes, 1).buffer, firstChunk);
+  t.deepEqual(store.read(chunkBytes, chunkBytes + 10), patterned(chunkBytes + 10, 9));
+  t.throws(() => store.read(0, 1), { message: /outside stored/ });
+});

@@ -16,9 +16,16 @@ import { assert } from "../engine/io/assert.ts";
 const chunkBytes = 256 * 1024;
 
 export class LogStoreChunked {
-  /** chunks[i] holds absolute bytes [(firstChunk + i) × chunkBytes, …); null once released. */
-  private chunks: (Uint8Array | null)[] = [];
+  /** chunks[i] holds absolute bytes [(firstChunk + i) × chunkBytes, …). */
+  private chunks: Uint8Array[] = [];
   private firstChunk = 0;
+  /**
+   * One chunk released from the head, kept for the next chunk the tail needs: a log in steady
+   * state frees a chunk at its head about as often as it fills one at its tail, and reusing it
+   * skips zeroing and first-touching fresh memory. Its old bytes lie outside [begin, end), so no
+   * read ever sees them.
+   */
+  private spare: Uint8Array | null = null;
   private beginOffset = 0;
   private endOffset = 0;
   private closed = false;
@@ -64,7 +71,10 @@ export class LogStoreChunked {
     return out;
   }
 
-  /** A view without copying when the range lies in one chunk (the usual case), else a copy. */
+  /**
+   * A view without copying when the range lies in one chunk (the usual case), else a copy. The
+   * view is valid until its bytes are truncated (their chunk may then be reused).
+   */
   view(offset: number, length: number): Uint8Array {
     this.rangeCheck(offset, length);
     const inChunk = offset % chunkBytes;
@@ -79,8 +89,9 @@ export class LogStoreChunked {
     const keepFrom = Math.floor(offset / chunkBytes) - this.firstChunk;
     if (keepFrom <= 0) return;
     const drop = Math.min(keepFrom, this.chunks.length);
-    this.chunks.splice(0, drop);
+    const dropped = this.chunks.splice(0, drop);
     this.firstChunk += drop;
+    if (this.spare === null && drop > 0) this.spare = dropped[drop - 1]!;
   }
 
   /** Cuts the log at `offset`; chunks wholly after it are released. */
@@ -100,14 +111,16 @@ export class LogStoreChunked {
     return this.endOffset - this.beginOffset;
   }
 
+  // The checks below test before calling assert so the message is only built on failure.
   private rangeCheck(offset: number, length: number): void {
-    assert(offset >= this.beginOffset && length >= 0 && offset + length <= this.endOffset,
-      `read [${offset}, ${offset + length}) outside stored [${this.beginOffset}, ${this.endOffset})`);
+    if (!(offset >= this.beginOffset && length >= 0 && offset + length <= this.endOffset)) {
+      assert(false, `read [${offset}, ${offset + length}) outside stored [${this.beginOffset}, ${this.endOffset})`);
+    }
   }
 
   private chunkAt(offset: number): Uint8Array {
     const chunk = this.chunks[Math.floor(offset / chunkBytes) - this.firstChunk];
-    assert(chunk !== undefined && chunk !== null, `no chunk holds offset ${offset}`);
+    if (chunk === undefined) assert(false, `no chunk holds offset ${offset}`);
     return chunk;
   }
 
@@ -116,8 +129,11 @@ export class LogStoreChunked {
     const index = Math.floor(offset / chunkBytes);
     if (this.chunks.length === 0 && index > this.firstChunk) this.firstChunk = index;
     const position = index - this.firstChunk;
-    assert(position >= 0, `append at ${offset} falls before the first chunk kept`);
-    while (this.chunks.length <= position) this.chunks.push(new Uint8Array(chunkBytes));
+    if (!(position >= 0)) assert(false, `append at ${offset} falls before the first chunk kept`);
+    while (this.chunks.length <= position) {
+      this.chunks.push(this.spare ?? new Uint8Array(chunkBytes));
+      this.spare = null;
+    }
     return this.chunks[position]!;
   }
 }

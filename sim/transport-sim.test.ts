@@ -6,7 +6,7 @@ import test from "ava";
 import { transportContract } from "../engine/io/transport.contract.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Simulator } from "./simulator.ts";
-import { LinkModelConstant, TransportSim, type LinkModel } from "./transport-sim.ts";
+import { LinkModelConstant, TransportSim, type LinkKeys, type LinkModel } from "./transport-sim.ts";
 
 transportContract(test, "TransportSim", () => {
   const simulator = new Simulator({ seed: "transport-contract" });
@@ -107,4 +107,38 @@ test("copies landing on one link at one instant, with nothing scheduled between 
   t.is(events, 4, "m1 and m2 share an event; the send on another link in between keeps m3 apart");
   t.is(transport.stats.messagesDelivered, 4);
   t.is(transport.stats.bytesDelivered, 65);
+});
+
+test("a link model gets one LinkKeys record per link, kept from message to message", (t) => {
+  const seen: { keys: LinkKeys | undefined; keysAtCall: number[] }[] = [];
+  const model: LinkModel = {
+    deliveries: (from, to, _sizeBytes, keys) => {
+      seen.push({ keys, keysAtCall: [keys?.fromKey ?? NaN, keys?.toKey ?? NaN] });
+      if (keys !== undefined && keys.fromKey < 0) {
+        keys.fromKey = from.charCodeAt(0);
+        keys.toKey = to.charCodeAt(0);
+      }
+      return [10];
+    },
+  };
+  const { queue, transport, log } = setup(model);
+  transport.send("a", "b", 1, 1);
+  transport.send("a", "c", 2, 1);
+  transport.send("a", "b", 3, 1);
+  transport.send("c", "b", 4, 1);
+  drain(queue);
+  t.is(seen[0]!.keys, seen[2]!.keys, "a → b keeps its record");
+  t.not(seen[0]!.keys, seen[1]!.keys);
+  t.not(seen[0]!.keys, seen[3]!.keys);
+  t.deepEqual(seen.map(({ keysAtCall }) => keysAtCall), [[-1, -1], [-1, -1], [97, 98], [-1, -1]]);
+  t.deepEqual(log, ["10:a>b:1", "10:a>c:2", "10:a>b:3", "10:c>b:4"]);
+});
+
+test("a listener set again after an unlisten receives what arrives from then on", (t) => {
+  const { queue, transport, log } = setup(new LinkModelConstant({ latencyUsDefault: 100 }));
+  transport.send("a", "b", "first", 1);
+  transport.unlisten("b");
+  queue.schedule(50, () => transport.listen("b", (from, message) => log.push(`${queue.nowUs}:${from}>b again:${String(message)}`)));
+  drain(queue);
+  t.deepEqual(log, ["100:a>b again:first"]);
 });

@@ -27,9 +27,14 @@ export interface LinkModel {
   /**
    * Delays in integer µs, one per copy that arrives. The caller reads the array at once and
    * does not keep it, so an implementation may return the same (reused) array every call.
+   * `keys` is the transport's record of this link (the same object for every message on it),
+   * where a model may cache what it derives from the two addresses.
    */
-  deliveries(from: Address, to: Address, sizeBytes: number): readonly number[];
+  deliveries(from: Address, to: Address, sizeBytes: number, keys?: LinkKeys): readonly number[];
 }
+
+/** Two numbers per link (from → to) that a LinkModel may fill in; -1 until it does. */
+export type LinkKeys = { fromKey: number; toKey: number };
 
 export type TransportSimStats = {
   messagesSent: number;
@@ -42,11 +47,26 @@ export type TransportSimStats = {
   messagesUnroutable: number;
 };
 
+/** An address as a receiver: its listener, replaced in place by listen and unlisten. */
+type Endpoint = { handler: TransportHandler | undefined };
+
+/**
+ * One directional link, kept for the run: found once per send by its two addresses (or not at
+ * all when the send is on the same link as the one before, the common case under load), it
+ * holds what would otherwise be looked up by address per message.
+ */
+type Link = LinkKeys & {
+  readonly from: Address;
+  readonly to: Address;
+  readonly target: Endpoint;
+  /** The last single-copy flight scheduled on it, which a later send may join (null: none). */
+  flight: Flight | null;
+};
+
 /** One copy in flight (or several on one link at one instant); the queue hands it back to a shared delivery function. */
 type Flight = {
   readonly transport: TransportSim;
-  readonly from: Address;
-  readonly to: Address;
+  readonly link: Link;
   readonly message: unknown;
   readonly sizeBytes: number;
   /** Arrival time, µs; -1 once delivered (nothing may join it then) or when it may not be joined. */
@@ -67,11 +87,14 @@ export class TransportSim implements Transport {
     messagesSent: 0, bytesSent: 0, messagesDelivered: 0, bytesDelivered: 0,
     messagesLost: 0, messagesUnroutable: 0,
   };
-  private readonly handlers = new Map<Address, TransportHandler>();
-  /** Per link (from → to), the last single-copy flight scheduled: later sends may join it. */
-  private readonly lastFlights = new Map<Address, Map<Address, Flight>>();
+  private readonly endpoints = new Map<Address, Endpoint>();
+  private readonly links = new Map<Address, Map<Address, Link>>();
+  /** The link of the previous send (most sends go over the same link as the one before). */
+  private cachedFrom: Address | null = null;
+  private cachedTo: Address | null = null;
+  private cachedLink: Link | null = null;
 
-  constructor(private readonly queue: EventQueue, private readonly links: LinkModel) {}
+  constructor(private readonly queue: EventQueue, private readonly model: LinkModel) {}
 
   send(from: Address, to: Address, message: unknown, sizeBytes: number): void {
     if (!(Number.isInteger(sizeBytes) && sizeBytes >= 0)) {
@@ -79,14 +102,15 @@ export class TransportSim implements Transport {
     }
     this.stats.messagesSent++;
     this.stats.bytesSent += sizeBytes;
-    const delays = this.links.deliveries(from, to, sizeBytes);
+    const link = from === this.cachedFrom && to === this.cachedTo ? this.cachedLink! : this.linkOf(from, to);
+    const delays = this.model.deliveries(from, to, sizeBytes, link);
     if (delays.length === 0) {
       this.stats.messagesLost++;
       return;
     }
     const nowUs = this.queue.nowUs;
-    if (delays.length === 1) return this.sendOne(from, to, message, sizeBytes, nowUs + delays[0]!);
-    const flight: Flight = { transport: this, from, to, message, sizeBytes, arrivalUs: -1, seq: -1, more: null, moreSizes: null };
+    if (delays.length === 1) return this.sendOne(link, message, sizeBytes, nowUs + delays[0]!);
+    const flight: Flight = { transport: this, link, message, sizeBytes, arrivalUs: -1, seq: -1, more: null, moreSizes: null };
     for (let index = 0; index < delays.length; index++) {
       const delayUs = delays[index]!;
       if (!(Number.isInteger(delayUs) && delayUs >= 0)) {
@@ -97,58 +121,85 @@ export class TransportSim implements Transport {
   }
 
   /** A single copy: joins the link's last flight if its event would come right after it, else starts one. */
-  private sendOne(from: Address, to: Address, message: unknown, sizeBytes: number, arrivalUs: number): void {
+  private sendOne(link: Link, message: unknown, sizeBytes: number, arrivalUs: number): void {
     const queue = this.queue;
     if (!(Number.isInteger(arrivalUs) && arrivalUs >= queue.nowUs)) {
-      assert(false, `link model gave arrival ${arrivalUs}us for ${from} → ${to}; delays are integer µs ≥ 0`);
+      assert(false, `link model gave arrival ${arrivalUs}us for ${link.from} → ${link.to}; delays are integer µs ≥ 0`);
     }
-    let links = this.lastFlights.get(from);
-    if (links === undefined) {
-      links = new Map();
-      this.lastFlights.set(from, links);
-    }
-    const last = links.get(to);
-    if (last !== undefined && last.arrivalUs === arrivalUs && last.seq === queue.seqNextScheduled - 1) {
+    const last = link.flight;
+    if (last !== null && last.arrivalUs === arrivalUs && last.seq === queue.seqNextScheduled - 1) {
       (last.more ??= []).push(message);
       (last.moreSizes ??= []).push(sizeBytes);
       return;
     }
-    const flight: Flight = { transport: this, from, to, message, sizeBytes, arrivalUs, seq: queue.seqNextScheduled, more: null, moreSizes: null };
-    links.set(to, flight);
+    const flight: Flight = { transport: this, link, message, sizeBytes, arrivalUs, seq: queue.seqNextScheduled, more: null, moreSizes: null };
+    link.flight = flight;
     queue.scheduleWith(arrivalUs, arrive, flight);
   }
 
+  /** The link from → to, created on first use; becomes the cached link. */
+  private linkOf(from: Address, to: Address): Link {
+    let targets = this.links.get(from);
+    if (targets === undefined) {
+      targets = new Map();
+      this.links.set(from, targets);
+    }
+    let link = targets.get(to);
+    if (link === undefined) {
+      link = { from, to, target: this.endpoint(to), flight: null, fromKey: -1, toKey: -1 };
+      targets.set(to, link);
+    }
+    this.cachedFrom = from;
+    this.cachedTo = to;
+    this.cachedLink = link;
+    return link;
+  }
+
+  private endpoint(address: Address): Endpoint {
+    let endpoint = this.endpoints.get(address);
+    if (endpoint === undefined) {
+      endpoint = { handler: undefined };
+      this.endpoints.set(address, endpoint);
+    }
+    return endpoint;
+  }
+
   listen(address: Address, handler: TransportHandler): void {
-    assert(!this.handlers.has(address), `address '${address}' already has a listener`);
-    this.handlers.set(address, handler);
+    const endpoint = this.endpoint(address);
+    assert(endpoint.handler === undefined, `address '${address}' already has a listener`);
+    endpoint.handler = handler;
   }
 
   unlisten(address: Address): void {
-    this.handlers.delete(address);
+    const endpoint = this.endpoints.get(address);
+    if (endpoint !== undefined) endpoint.handler = undefined;
   }
 
   /** Called by the queue when a copy arrives; not for other callers. */
   deliver(flight: Flight): void {
     flight.arrivalUs = -1;
-    this.deliverOne(flight.from, flight.to, flight.message, flight.sizeBytes);
+    const link = flight.link;
+    // A delivered flight can no longer be joined; dropping it lets its messages be collected.
+    if (link.flight === flight) link.flight = null;
+    this.deliverOne(link, flight.message, flight.sizeBytes);
     const more = flight.more;
     if (more === null) return;
     const sizes = flight.moreSizes!;
-    // The listener is looked up per message: handling one may unlisten the address.
-    for (let index = 0; index < more.length; index++) this.deliverOne(flight.from, flight.to, more[index], sizes[index]!);
+    // The listener is read per message: handling one may unlisten the address.
+    for (let index = 0; index < more.length; index++) this.deliverOne(link, more[index], sizes[index]!);
     flight.more = null;
     flight.moreSizes = null;
   }
 
-  private deliverOne(from: Address, to: Address, message: unknown, sizeBytes: number): void {
-    const handler = this.handlers.get(to);
+  private deliverOne(link: Link, message: unknown, sizeBytes: number): void {
+    const handler = link.target.handler;
     if (handler === undefined) {
       this.stats.messagesUnroutable++;
       return;
     }
     this.stats.messagesDelivered++;
     this.stats.bytesDelivered += sizeBytes;
-    handler(from, message);
+    handler(link.from, message);
   }
 }
 

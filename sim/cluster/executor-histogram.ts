@@ -20,7 +20,12 @@ export class LogHistogram {
   }
 
   add(valueUs: number, weight = 1): void {
-    this.counts[bucketOf(valueUs)]! += weight;
+    this.addToBucket(bucketOf(valueUs), weight);
+  }
+
+  /** Adds to a bucket from bucketOf: a sample going into several histograms is bucketed once. */
+  addToBucket(bucket: number, weight = 1): void {
+    this.counts[bucket]! += weight;
     this.total += weight;
   }
 
@@ -49,7 +54,8 @@ export class LogHistogram {
   }
 }
 
-function bucketOf(valueUs: number): number {
+/** The bucket `valueUs` falls in. */
+export function bucketOf(valueUs: number): number {
   if (!(valueUs >= 1)) return 0;
   const index = 1 + Math.floor(Math.log2(valueUs) * subBuckets);
   return index < bucketCount ? index : bucketCount - 1;

@@ -14,7 +14,7 @@ import type { AutomatonId } from "../../engine/runtime/ids.ts";
 import type { WorkloadDriver } from "../../workloads/driver.ts";
 import type { UsageLedger } from "../ledger.ts";
 import type { CloudProfile } from "../profiles/schema.ts";
-import { LogHistogram } from "./executor-histogram.ts";
+import { bucketOf, LogHistogram } from "./executor-histogram.ts";
 
 export type MeterOptions = {
   readonly driver: WorkloadDriver;
@@ -80,8 +80,9 @@ export class CompletionMeter {
     const latencyUs = this.options.nowUs() - startUs;
     this.itemsAll += items;
     this.itemsWindow += items;
-    this.latencyAll.add(latencyUs);
-    this.latencyWindow.add(latencyUs);
+    const bucket = bucketOf(latencyUs);
+    this.latencyAll.addToBucket(bucket);
+    this.latencyWindow.addToBucket(bucket);
   }
 
   private payload(from: string, to: string, bytes: number): void {

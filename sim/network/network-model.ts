@@ -17,8 +17,10 @@
 //    second copy follows with its own latency and jitter.
 // Randomness: separate forks of the given stream for latency, loss, duplication and reordering,
 // so turning a fault on or off never changes the latencies other messages draw.
-// Cost: two Map lookups, one latency draw and a few typed-array reads per message; the returned
-// array is reused (TransportSim reads it at once), so a send allocates nothing here.
+// Cost: two Map lookups on a link's first message (its address indices are then kept in the
+// transport's LinkKeys), one latency draw and a few typed-array reads per message; the returned
+// arrays (one per copy count) are reused (TransportSim reads them at once), so a send allocates
+// nothing here.
 
 import { assert } from "../../engine/io/assert.ts";
 import type { Clock } from "../../engine/io/clock.ts";
@@ -27,7 +29,7 @@ import type { Address } from "../../engine/io/transport.ts";
 import type { UsageLedger } from "../ledger.ts";
 import { latencySampler, type LatencySampler } from "../profiles/latency.ts";
 import type { CloudProfile } from "../profiles/schema.ts";
-import type { LinkModel } from "../transport-sim.ts";
+import type { LinkKeys, LinkModel } from "../transport-sim.ts";
 import { LinkFaultKind, LinkFaults } from "./link-faults.ts";
 import { NetworkPartitions } from "./partitions.ts";
 import { Relation, relationNames, type Topology } from "./topology.ts";
@@ -85,7 +87,10 @@ export class NetworkModel implements LinkModel {
   /** Latest arrival per (source host, target host): FIFO per connection. */
   private readonly lastArrivalUs: (Float64Array | undefined)[] = [];
   private readonly ledgerPaths = new Map<number, number>();
-  private readonly out: number[] = [];
+  /** The returned delays, reused: no copy, one copy, two copies (a duplicate). */
+  private readonly outNone: number[] = [];
+  private readonly outOne: number[] = [0];
+  private readonly outTwo: number[] = [0, 0];
 
   constructor(options: NetworkModelOptions) {
     this.clock = options.clock;
@@ -102,47 +107,63 @@ export class NetworkModel implements LinkModel {
     this.faults = new LinkFaults(options.lossRate ?? 0, options.duplicateRate ?? 0, options.reorderJitterUs ?? 0);
   }
 
-  deliveries(from: Address, to: Address, sizeBytes: number): readonly number[] {
+  deliveries(from: Address, to: Address, sizeBytes: number, keys?: LinkKeys): readonly number[] {
     const topology = this.topology;
-    const fromIndex = topology.addressIndexOf(from);
-    const toIndex = topology.addressIndexOf(to);
+    let fromIndex: number;
+    let toIndex: number;
+    if (keys !== undefined && keys.fromKey >= 0) {
+      fromIndex = keys.fromKey;
+      toIndex = keys.toKey;
+    } else {
+      fromIndex = topology.addressIndexOf(from);
+      toIndex = topology.addressIndexOf(to);
+      // An address keeps its index once placed (moving it changes its host, not its index), so
+      // the link's record can hold both for the rest of the run.
+      if (keys !== undefined) {
+        keys.fromKey = fromIndex;
+        keys.toKey = toIndex;
+      }
+    }
     const relation = topology.relation(fromIndex, toIndex);
     const fromHost = topology.hostOfIndex(fromIndex);
     const toHost = topology.hostOfIndex(toIndex);
-    const out = this.out;
-    out.length = 0;
     this.stats.messages[relation]! += 1;
     this.stats.bytes[relation]! += sizeBytes;
     const nowUs = this.clock.nowUs();
     const latencyUs = this.samplers[relation]!(this.latencyRandom);
+    const one = this.outOne;
     if (relation === Relation.sameProcess) {
-      out.push(latencyUs);
-      return out;
+      one[0] = latencyUs;
+      return one;
     }
     if (relation === Relation.sameVm) {
-      out.push(this.fifoArrival(fromHost, toHost, nowUs + latencyUs) - nowUs);
-      return out;
+      one[0] = this.fifoArrival(fromHost, toHost, nowUs + latencyUs) - nowUs;
+      return one;
     }
     const sentUs = Math.ceil(this.nicSerialise(fromHost, relation, sizeBytes, nowUs));
     if (this.ledger !== undefined) this.ledger.transfer(this.ledgerPath(fromHost, toHost), sizeBytes);
     if (this.partitions.activeCount > 0 && this.partitions.blocks(fromHost, toHost)) {
       this.stats.droppedPartition++;
-      return out;
+      return this.outNone;
     }
     const faults = this.faults;
     const lossRate = faults.value(LinkFaultKind.loss, fromHost, toHost);
     if (lossRate > 0 && this.lossRandom.chance(lossRate)) {
       this.stats.droppedLoss++;
-      return out;
+      return this.outNone;
     }
     const jitterUs = faults.value(LinkFaultKind.reorderJitterUs, fromHost, toHost);
-    out.push(this.fifoArrival(fromHost, toHost, sentUs + latencyUs) + this.jitter(jitterUs) - nowUs);
+    const firstUs = this.fifoArrival(fromHost, toHost, sentUs + latencyUs) + this.jitter(jitterUs) - nowUs;
     const duplicateRate = faults.value(LinkFaultKind.duplicate, fromHost, toHost);
     if (duplicateRate > 0 && this.duplicateRandom.chance(duplicateRate)) {
       this.stats.duplicated++;
-      out.push(sentUs + this.samplers[relation]!(this.duplicateRandom) + this.jitter(jitterUs) - nowUs);
+      const two = this.outTwo;
+      two[0] = firstUs;
+      two[1] = sentUs + this.samplers[relation]!(this.duplicateRandom) + this.jitter(jitterUs) - nowUs;
+      return two;
     }
-    return out;
+    one[0] = firstUs;
+    return one;
   }
 
   /** Starts a partition between groups of host ids; returns its id. See partitions.ts. */
