@@ -289,6 +289,8 @@ export class AutomatonHost<State, Message, Event> {
   private compactMaybe(): void {
     const every = this.config.snapshotEverySteps;
     if (every === 0 || ++this.stepsSinceSnapshot < every) return;
+    // No SELF records (an automaton that emits no events): nothing to replace, and no array to filter.
+    if (this.selfLsns.length === 0) return;
     const lsnDurable = this.options.darq.lsnDurable;
     const consumed = this.selfLsns.filter((lsn) => lsn < lsnDurable);
     if (consumed.length === 0) return; // nothing durable to replace yet: try after the next step

@@ -15,10 +15,11 @@
 import type { Clock, TimerId } from "../io/clock.ts";
 import { coverageMark } from "../io/coverage.ts";
 import { ErrorCode } from "../io/errors.ts";
+import type { Err } from "../io/result.ts";
 import type { Address, Transport } from "../io/transport.ts";
 import { EntryKind, type Entry, type PhysicalDarq, type Step } from "../darq/index.ts";
 import {
-  entriesBytes, entryRow, processorWireOverheadBytes, processorWireParse,
+  entriesBytes, entryRow, entryRowBytes, processorWireOverheadBytes, processorWireParse,
   type EntryRow, type ProcRegistered, type ProcStep, type ProcStepDone, type StateRead, type StateReadReply,
 } from "./processor-wire.ts";
 
@@ -193,7 +194,8 @@ export class ProcessorService {
   }
 
   private sendPush(session: Session, seq: number, row: EntryRow): void {
-    this.send(session.client, { kind: "procInput", id: session.id, session: session.session, seq, entry: row }, entriesBytes([row]));
+    this.send(session.client, { kind: "procInput", id: session.id, session: session.session, seq, entry: row },
+      processorWireOverheadBytes + entryRowBytes(row));
   }
 
   private step(from: Address, message: ProcStep): void {
@@ -212,19 +214,28 @@ export class ProcessorService {
     session.stepsTaken++;
     this.stats.steps++;
     const slot = session.answers.push(null) - 1 + session.answersAcked;
-    const answer = (firstLsn: number, code: string, reason: string): void => {
-      const index = slot - session.answersAcked;
-      if (index < 0) return;
-      session.answers[index] = {
-        kind: "procStepDone", id: message.id, session: message.session, seq: message.seq, firstLsn, code, reason,
-      };
-      this.flushAnswers(session);
+    const taken = new TakenStep(message, session, slot);
+    const submitted = this.darq.submitStep(taken, this.onTakenDone);
+    if (!submitted.ok) return this.answer(taken, 0, submitted.code, submitted.reason);
+    // The DARQ calls back only later (never inside submitStep), so the LSN is known by then.
+    taken.firstLsn = submitted.value;
+  }
+
+  /** The DARQ hands back the step it was given (physical-darq.ts): one callback serves every step. */
+  private readonly onTakenDone = (failure: Err | null, step: Step): void => {
+    const taken = step as TakenStep;
+    if (failure === null) this.answer(taken, taken.firstLsn, "", "");
+    else this.answer(taken, 0, failure.code, failure.reason);
+  };
+
+  private answer(taken: TakenStep, firstLsn: number, code: string, reason: string): void {
+    const session = taken.session;
+    const index = taken.slot - session.answersAcked;
+    if (index < 0) return;
+    session.answers[index] = {
+      kind: "procStepDone", id: taken.logicalDarq, session: session.session, seq: taken.seq, firstLsn, code, reason,
     };
-    const submitted = this.darq.submitStep(stepOf(message), (failure) => {
-      if (failure === null) answer(submitted.ok ? submitted.value : 0, "", "");
-      else answer(0, failure.code, failure.reason);
-    });
-    if (!submitted.ok) answer(0, submitted.code, submitted.reason);
+    this.flushAnswers(session);
   }
 
   /** A step of a session this service does not know (replaced, or forgotten in a restart). */
@@ -241,7 +252,9 @@ export class ProcessorService {
   private acknowledged(session: Session, inputsAcked: number, answersAcked: number): void {
     const inputs = Math.min(inputsAcked, session.pushAcked + session.pushes.length) - session.pushAcked;
     if (inputs > 0) {
-      session.pushes.splice(0, inputs);
+      // One at a time is the usual case: shift allocates no array of removed rows.
+      if (inputs === 1) session.pushes.shift();
+      else session.pushes.splice(0, inputs);
       session.pushAcked += inputs;
       session.pushAttempts = 0;
       this.pushTimerStop(session);
@@ -249,7 +262,8 @@ export class ProcessorService {
     }
     const answers = Math.min(answersAcked, session.answersAcked + session.answersSent) - session.answersAcked;
     if (answers > 0) {
-      session.answers.splice(0, answers);
+      if (answers === 1) session.answers.shift();
+      else session.answers.splice(0, answers);
       session.answersAcked += answers;
       session.answersSent -= answers;
     }
@@ -305,9 +319,26 @@ export class ProcessorService {
   }
 }
 
-function stepOf(message: ProcStep): Step {
-  return {
-    logicalDarq: message.id, incarnation: message.incarnation, consumed: message.consumed,
-    self: message.self, out: message.out,
-  };
+/**
+ * A step taken from a remote processor: the Step the DARQ appends, carrying what its answer needs
+ * (instead of a closure per step).
+ */
+class TakenStep implements Step {
+  readonly logicalDarq: string;
+  readonly incarnation: number;
+  readonly consumed: readonly number[];
+  readonly self: readonly Uint8Array[];
+  readonly out: ProcStep["out"];
+  readonly seq: number;
+  /** LSN of the step's first self-message, once the DARQ accepted it. */
+  firstLsn = 0;
+
+  constructor(message: ProcStep, readonly session: Session, readonly slot: number) {
+    this.logicalDarq = message.id;
+    this.incarnation = message.incarnation;
+    this.consumed = message.consumed;
+    this.self = message.self;
+    this.out = message.out;
+    this.seq = message.seq;
+  }
 }

@@ -79,18 +79,24 @@ export function processorWireParse(message: unknown): ProcessorWire | null {
   return message as ProcessorWire;
 }
 
-/** A step from the network is checked field by field: a malformed one is dropped, never thrown on. */
+/**
+ * A step from the network is checked field by field: a malformed one is dropped, never thrown on.
+ * Plain loops: every step of a remote processor passes here, so the check allocates nothing.
+ */
 function procStepShapeOk(m: Record<string, unknown>): boolean {
-  const numbers = ["seq", "inputsAcked", "answersAcked", "incarnation"];
-  if (!numbers.every((key) => Number.isSafeInteger(m[key]))) return false;
+  if (!Number.isSafeInteger(m["seq"]) || !Number.isSafeInteger(m["inputsAcked"]) ||
+    !Number.isSafeInteger(m["answersAcked"]) || !Number.isSafeInteger(m["incarnation"])) return false;
   const { consumed, self, out } = m;
-  if (!Array.isArray(consumed) || !consumed.every((lsn) => Number.isSafeInteger(lsn))) return false;
-  if (!Array.isArray(self) || !self.every((body) => body instanceof Uint8Array)) return false;
-  return Array.isArray(out) && out.every((message: unknown) => {
+  if (!Array.isArray(consumed) || !Array.isArray(self) || !Array.isArray(out)) return false;
+  for (let index = 0; index < consumed.length; index++) if (!Number.isSafeInteger(consumed[index])) return false;
+  for (let index = 0; index < self.length; index++) if (!(self[index] instanceof Uint8Array)) return false;
+  for (let index = 0; index < out.length; index++) {
+    const message: unknown = out[index];
     if (typeof message !== "object" || message === null) return false;
     const { to, body } = message as Record<string, unknown>;
-    return typeof to === "string" && body instanceof Uint8Array;
-  });
+    if (typeof to !== "string" || !(body instanceof Uint8Array)) return false;
+  }
+  return true;
 }
 
 export function entryRow(entry: Entry): EntryRow {
@@ -104,8 +110,13 @@ export function entryOfRow(row: EntryRow): Entry {
 /** Wire size of some entries: bodies plus a fixed charge per entry. */
 export function entriesBytes(entries: readonly EntryRow[]): number {
   let bytes = processorWireOverheadBytes;
-  for (const row of entries) bytes += row[2].length + 24 + row[3].length;
+  for (const row of entries) bytes += entryRowBytes(row);
   return bytes;
+}
+
+/** Wire size of one entry without the message overhead (entriesBytes([row]) without the array). */
+export function entryRowBytes(row: EntryRow): number {
+  return row[2].length + 24 + row[3].length;
 }
 
 export function stepBytes(step: Pick<ProcStep, "self" | "out" | "consumed">): number {
