@@ -142,3 +142,26 @@ test("a listener set again after an unlisten receives what arrives from then on"
   drain(queue);
   t.deepEqual(log, ["100:a>b again:first"]);
 });
+
+test("a gated address takes copies only once its process is free, in arrival order, without asking again", (t) => {
+  const { queue, transport, log } = setup(new LinkModelConstant({ latencyUsDefault: 100 }));
+  let busyUntilUs = 250;
+  transport.gate("b", () => busyUntilUs);
+  transport.send("a", "b", "first", 1); // arrives at 100, waits until 250
+  queue.schedule(150, () => {
+    busyUntilUs = 400; // more work queued behind the first copy: the copy still goes at 250
+    transport.send("c", "b", "second", 1); // arrives at 250, waits until 400
+  });
+  transport.send("a", "c", "ungated", 1);
+  drain(queue);
+  t.deepEqual(log, ["100:a>c:ungated", "250:a>b:first", "400:c>b:second"]);
+  t.is(transport.stats.messagesDelivered, 3);
+});
+
+test("a gate that says free lets copies through at once", (t) => {
+  const { queue, transport, log } = setup(new LinkModelConstant({ latencyUsDefault: 100 }));
+  transport.gate("b", () => queue.nowUs);
+  transport.send("a", "b", "now", 1);
+  drain(queue);
+  t.deepEqual(log, ["100:a>b:now"]);
+});

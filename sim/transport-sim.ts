@@ -15,6 +15,11 @@
 // make such runs of arrivals common (the DARQ answers a batch of steps on one link at once).
 // Only a message whose link model gave a single copy joins or starts such a run.
 //
+// Busy receivers: an address may be given a gate, the time until which its process cannot look
+// at a message (a single event loop running a step). A copy that arrives earlier waits for it and
+// is handed over then, in arrival order, without asking the gate again: a loop takes its queued
+// events in order, before work queued after them.
+//
 // Fault model: whatever the LinkModel says; this file adds none. LinkModelConstant, the basic
 // model, is reliable and FIFO per link (a fixed latency per link, a default for unknown links).
 
@@ -47,8 +52,11 @@ export type TransportSimStats = {
   messagesUnroutable: number;
 };
 
-/** An address as a receiver: its listener, replaced in place by listen and unlisten. */
-type Endpoint = { handler: TransportHandler | undefined };
+/** An address as a receiver: its listener, replaced in place by listen and unlisten, and its gate. */
+type Endpoint = { handler: TransportHandler | undefined; busyUntilUs: (() => number) | undefined };
+
+/** A copy that arrived while its receiver was busy, handed over when the receiver is free. */
+type Waiting = { readonly transport: TransportSim; readonly link: Link; readonly message: unknown; readonly sizeBytes: number };
 
 /**
  * One directional link, kept for the run: found once per send by its two addresses (or not at
@@ -80,6 +88,10 @@ type Flight = {
 
 function arrive(flight: Flight): void {
   flight.transport.deliver(flight);
+}
+
+function handOver(waiting: Waiting): void {
+  waiting.transport.handOver(waiting.link, waiting.message, waiting.sizeBytes);
 }
 
 export class TransportSim implements Transport {
@@ -158,7 +170,7 @@ export class TransportSim implements Transport {
   private endpoint(address: Address): Endpoint {
     let endpoint = this.endpoints.get(address);
     if (endpoint === undefined) {
-      endpoint = { handler: undefined };
+      endpoint = { handler: undefined, busyUntilUs: undefined };
       this.endpoints.set(address, endpoint);
     }
     return endpoint;
@@ -173,6 +185,11 @@ export class TransportSim implements Transport {
   unlisten(address: Address): void {
     const endpoint = this.endpoints.get(address);
     if (endpoint !== undefined) endpoint.handler = undefined;
+  }
+
+  /** Copies to `address` that arrive before `busyUntilUs()` wait until then (see the file comment). */
+  gate(address: Address, busyUntilUs: () => number): void {
+    this.endpoint(address).busyUntilUs = busyUntilUs;
   }
 
   /** Called by the queue when a copy arrives; not for other callers. */
@@ -192,6 +209,20 @@ export class TransportSim implements Transport {
   }
 
   private deliverOne(link: Link, message: unknown, sizeBytes: number): void {
+    const busyUntilUs = link.target.busyUntilUs;
+    if (busyUntilUs !== undefined) {
+      const freeUs = busyUntilUs();
+      if (freeUs > this.queue.nowUs) {
+        const waiting: Waiting = { transport: this, link, message, sizeBytes };
+        this.queue.scheduleWith(freeUs, handOver, waiting);
+        return;
+      }
+    }
+    this.handOver(link, message, sizeBytes);
+  }
+
+  /** Gives a copy to the address's listener now (called by the queue for a copy that waited). */
+  handOver(link: Link, message: unknown, sizeBytes: number): void {
     const handler = link.target.handler;
     if (handler === undefined) {
       this.stats.messagesUnroutable++;

@@ -11,6 +11,8 @@
 //                                                 no IOPS or bandwidth cap
 //   compute.runtimeStepCoreUs                     the runtime's own CPU per step (decode, append,
 //                                                 commit, send) the live nodes spent beyond pi
+//   compute.darqSpareOneEventLoop                 a node is one event loop: its DARQ's messages
+//                                                 and flushes wait while a step computes
 //   network.links.*                               one-way latency = measured loopback TCP
 //   catalog                                       measured SQLite reads and writes
 
@@ -94,6 +96,9 @@ export function calibratedProfile(
   compute["baselineFamily"] = "local";
   compute["runtimeStepCoreUs"] = runtimeStepCoreUs !== undefined ? figure(runtimeStepCoreUs.value, runtimeStepCoreUs.source, asOf)
     : figure(Math.max(0, measured.stepCoreUs), "derived: measured by ssms cluster calibrate: the live node processes' CPU time per committed pi-chain step (from /proc) minus the pi work, at a quiet core's speed", asOf);
+  compute["darqSpareOneEventLoop"] = {
+    value: true, source: "derived: a live node process runs its DARQ and its automata on one Node.js event loop (live/node), so its DARQ's messages and flush completions wait while a step computes", asOf,
+  };
   compute["vmSizes"][calibratedVmSize] = {
     family: "local",
     vcpu: figure(1, "derived: a node process runs its automata on one event loop", asOf),

@@ -27,6 +27,8 @@ export interface ComputeModel {
   preempt(onKilled: () => void): boolean;
   /** Core-µs of work served so far (the monitor's utilisation; serverless: work served). */
   busyCoreUs(): number;
+  /** When the node can next start work (now if a core is idle; serverless: always now). */
+  freeAtUs(): number;
   /** The node is given back (scale-in): work is dropped and a VM's billing stops. */
   stop(): void;
 }
@@ -71,6 +73,10 @@ class ComputeModelCores implements ComputeModel {
 
   busyCoreUs(): number {
     return this.node.busyCoreUs();
+  }
+
+  freeAtUs(): number {
+    return this.node.freeAtUs();
   }
 
   stop(): void {
@@ -120,6 +126,10 @@ class ComputeModelFunction implements ComputeModel {
 
   busyCoreUs(): number {
     return this.servedCoreUs;
+  }
+
+  freeAtUs(): number {
+    return this.clock.nowUs();
   }
 
   stop(): void {

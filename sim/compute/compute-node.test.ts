@@ -142,3 +142,17 @@ test("spot preemption: notice now, kill after the profile's 30 s; work then is l
   const normal = new ComputeNode({ clock: sim.clock, nodeId: "n", cores: 1, speedFactor: 1 });
   t.throws(() => normal.preempt(), { message: /not a spot VM/ });
 });
+
+test("freeAtUs: now while a core is idle, else when the first core frees; a down node counts as free", (t) => {
+  const { sim, compute, job } = node({ cores: 2 });
+  t.is(compute.freeAtUs(), 0);
+  job("a", 100);
+  t.is(compute.freeAtUs(), 0, "the second core is idle");
+  job("b", 300);
+  job("c", 50); // queued behind a, on core 0: 100–150
+  t.is(compute.freeAtUs(), 150);
+  sim.runUntil(120);
+  t.is(compute.freeAtUs(), 150);
+  compute.crash();
+  t.is(compute.freeAtUs(), sim.nowUs());
+});

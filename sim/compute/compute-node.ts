@@ -182,6 +182,15 @@ export class ComputeNode {
     return this.assignedCoreUs - this.unservedCoreUs(referenceUs);
   }
 
+  /** When a core is next free to start work: now if one is idle (a paused node counts as idle). */
+  freeAtUs(): number {
+    const nowUs = this.clock.nowUs();
+    if (this.currentState !== "running") return nowUs;
+    let freeUs = this.coreFreeUs[0]!;
+    for (let core = 1; core < this.cores; core++) if (this.coreFreeUs[core]! < freeUs) freeUs = this.coreFreeUs[core]!;
+    return freeUs > nowUs ? freeUs : nowUs;
+  }
+
   /** Jobs queued or running. */
   jobsInSystem(): number {
     return this.jobs.liveCount;

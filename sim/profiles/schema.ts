@@ -44,6 +44,12 @@ const Compute = Type.Object({
    * the runtime is free (a profile states it only where it was measured).
    */
   runtimeStepCoreUs: Type.Optional(Figure),
+  /**
+   * A DARQ node and its spare compute are one process with one event loop (a live node): while
+   * its core runs a step, the DARQ's arriving messages and flush completions wait. Absent: false,
+   * the DARQ's handling never waits for the automata's compute.
+   */
+  darqSpareOneEventLoop: Type.Optional(Sourced(Type.Boolean())),
   families: Type.Record(Type.String(), VmFamily),
   vmSizes: Type.Record(Type.String(), VmSize),
   /** How a VM's running time becomes billed time, per start–stop segment. */

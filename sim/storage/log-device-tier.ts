@@ -50,6 +50,7 @@ export class LogDeviceTier implements LogDevice {
   private readonly readBlockBytes: number;
   /** Block index of the last read request, so sequential reads of one block count once. */
   private lastReadBlock = -1;
+  private busyUntilUs: (() => number) | undefined = undefined;
 
   constructor(options: LogDeviceTierOptions, timing: TierTiming) {
     this.clock = options.clock;
@@ -74,7 +75,21 @@ export class LogDeviceTier implements LogDevice {
   }
 
   flush(callback: (error: Error | null) => void): void {
-    this.device.flush(callback);
+    const busyUntilUs = this.busyUntilUs;
+    if (busyUntilUs === undefined) return this.device.flush(callback);
+    this.device.flush((error) => {
+      const freeUs = busyUntilUs();
+      if (freeUs > this.clock.nowUs()) this.clock.timerStart(freeUs - this.clock.nowUs(), () => callback(error));
+      else callback(error);
+    });
+  }
+
+  /**
+   * Flush completions that arrive before `busyUntilUs()` wait until then: the owner's process is
+   * one event loop, busy running a step (in order: completions stay in flush order).
+   */
+  gateCompletions(busyUntilUs: () => number): void {
+    this.busyUntilUs = busyUntilUs;
   }
 
   begin(): number {

@@ -196,3 +196,23 @@ test("storage size over time becomes GB-months; the disk is billed per provision
   // 2 h of a 19.71 USD/month disk, with a 730 h month.
   t.true(Math.abs(disk.runUsd - (2 / 730) * 19.71) < 1e-12, `disk cost ${disk.runUsd}`);
 });
+
+test("gated flush completions wait until the owner's event loop is free, in flush order; the device is durable meanwhile", (t) => {
+  const { sim, ledger, device } = setup("premium-ssd-p10");
+  const ungated = logDeviceForTier(azure, { clock: sim.clock, random: sim.random.fork("ungated"), storageId: "other", tierName: "premium-ssd-p10", ledger });
+  const freeAt = { us: 0 };
+  device.gateCompletions(() => freeAt.us);
+  const done: [string, number][] = [];
+  for (const [name, target] of [["first", device], ["second", device], ["reference", ungated]] as const) {
+    target.append(new Uint8Array(512));
+    target.flush((error) => done.push([`${name}${error === null ? "" : " failed"}`, sim.nowUs()]));
+  }
+  freeAt.us = 1_000_000; // a step computing for a second
+  sim.run();
+  const at = new Map(done);
+  t.deepEqual(done.map(([name]) => name), ["reference", "first", "second"]);
+  t.true(at.get("reference")! < 1_000_000, "an ungated device calls back after its latency");
+  t.is(at.get("first"), 1_000_000);
+  t.is(at.get("second"), 1_000_000);
+  t.is(device.durableEnd(), device.end(), "the bytes were durable before the callbacks ran");
+});
