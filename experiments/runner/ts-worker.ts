@@ -24,16 +24,7 @@ export function bootstrapSource(entryUrl: string): string {
 })().catch((error) => { setImmediate(() => { throw error; }); });`;
 }
 
-/**
- * Young-generation size of a worker, MiB (three semi-spaces of 32 MiB). A simulation allocates
- * many short-lived objects per event; with V8's default 16 MiB semi-spaces it scavenges so often
- * that a sim-scale run spends over a tenth more CPU (measured with bench sim-scale).
- */
-export const workerYoungGenerationMb = 96;
-
 /** Starts a worker thread running the TypeScript module at `entry`. */
 export function startTsWorker(entry: URL, workerData?: unknown): Worker {
-  return new Worker(bootstrapSource(entry.href), {
-    eval: true, workerData, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
-  });
+  return new Worker(bootstrapSource(entry.href), { eval: true, workerData, execArgv: [] });
 }

@@ -24,7 +24,7 @@ type Boot = { base: Reading; last: Reading };
 const readingEmpty = (): Reading => ({ steps: new Map(), buckets: new Map(), fsync: new Map(), handlerSeconds: new Map(), handlerCalls: new Map() });
 
 /** Parses counter `name` labelled by automaton type (type → value). */
-export function countersByTypeParse(text: string, name: string): Map<string, number> {
+function countersByTypeParse(text: string, name: string): Map<string, number> {
   const counters = new Map<string, number>();
   const pattern = new RegExp(`^${name}\\{[^}]*type="([^"]+)"[^}]*\\} ([0-9.e+-]+)$`, "gm");
   for (const match of text.matchAll(pattern)) counters.set(match[1]!, Number(match[2]));

@@ -20,7 +20,7 @@ import type { ClockSim } from "../clock-sim.ts";
 import type { LogDeviceCrash } from "../log-device-sim.ts";
 import type { LogDeviceTier } from "../storage/log-device-tier.ts";
 import type { ComputeNodeConfig, DarqNodeConfig } from "./cluster-config.ts";
-import { computeAddress } from "./cluster-nodes.ts";
+import { computeAddress, computeRequesterAddress } from "./cluster-nodes.ts";
 import type { ComputeModel } from "./compute-models.ts";
 
 /** What every machine needs from its cluster. */
@@ -95,7 +95,7 @@ export class ComputeMachine {
     const name = this.config.name;
     const localDarqNode = this.config.kind === "darq-spare" ? this.config.darqNode! : null;
     const routes = new RouteCache({ catalog, clock, activationRequest: () => undefined, fixed: new Map([[metadataId, metadataNode]]) });
-    const requester = new MetadataRequester(transport, clock, `${name}~req`, routes, `compute:${name}#${this.boots}`);
+    const requester = new MetadataRequester(transport, clock, computeRequesterAddress(name), routes, `compute:${name}#${this.boots}`);
     this.requester = requester;
     const model = this.model;
     this.runtime = new ComputeNodeRuntime({

@@ -5,8 +5,9 @@
 // Machines: a DARQ node is a host of its own; a vm or serverless compute node too; a darq-spare
 // compute node is a process on its DARQ node's host — in the DARQ's own process, so its
 // processors call the DARQ in-process and their traffic with it is "same process".
-// Addresses: DARQ `name` (+ `name~proc`, `name~req`), compute `name~proc`; clients, the failure
-// detector and the external sink live on the host `world` (zone of the first DARQ node).
+// Addresses: DARQ `name` (+ `name~proc`, `name~req`), compute `name~proc` (+ `name~req`);
+// clients, the failure detector and the external sink live on the host `world` (zone of the
+// first DARQ node).
 
 import type { NodeRow } from "../../engine/catalog/catalog-store.ts";
 import { addressesOf } from "../../engine/runtime/darq-node.ts";
@@ -21,6 +22,11 @@ export const worldHost = "world";
 /** The compute node's processor address (where its RemoteDarqLink listens). */
 export function computeAddress(name: string): string {
   return `${name}~proc`;
+}
+
+/** The compute node's metadata requester address (recoveries it asks for). */
+export function computeRequesterAddress(name: string): string {
+  return `${name}~req`;
 }
 
 function tierClass(profile: CloudProfile, tierName: string): DarqTier {
@@ -80,7 +86,7 @@ export function topologyBuild(topology: Topology, config: SimClusterConfig, prof
   for (const node of config.computeNodes) {
     if (node.kind === "darq-spare") {
       topology.addressPlace(computeAddress(node.name), node.darqNode!, node.darqNode!);
-      topology.addressPlace(`${node.name}~req`, node.darqNode!, node.darqNode!);
+      topology.addressPlace(computeRequesterAddress(node.name), node.darqNode!, node.darqNode!);
       continue;
     }
     topologyAddCompute(topology, profile, node);
@@ -91,7 +97,7 @@ export function topologyBuild(topology: Topology, config: SimClusterConfig, prof
 export function topologyAddCompute(topology: Topology, profile: CloudProfile, node: ComputeNodeConfig): void {
   topology.hostAdd(node.name, { zone: node.zone!, vmSize: node.kind === "vm" ? vmSizeKey(profile, node.size!)! : null });
   topology.addressPlace(computeAddress(node.name), node.name, node.name);
-  topology.addressPlace(`${node.name}~req`, node.name, node.name);
+  topology.addressPlace(computeRequesterAddress(node.name), node.name, node.name);
 }
 
 /** Adds the host and addresses of a DARQ node (at boot or when a DARQ pool changes tier). */

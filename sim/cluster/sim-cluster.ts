@@ -27,7 +27,7 @@ import type { ComputeNodeRuntime } from "../../engine/runtime/compute-node.ts";
 import type { StagedSend } from "../../engine/runtime/context.ts";
 import type { CommittedInput } from "../../engine/runtime/host-config.ts";
 import type { AutomatonId } from "../../engine/runtime/ids.ts";
-import { addressesOf, type DarqNodeRuntime } from "../../engine/runtime/darq-node.ts";
+import type { DarqNodeRuntime } from "../../engine/runtime/darq-node.ts";
 import { metadataDefinition } from "../../engine/runtime/metadata-automaton.ts";
 import {
   reservedTypePrefix, type ActionResult, type MetadataMessage, type MetadataState, type Op,
@@ -47,7 +47,7 @@ import { TransportSim } from "../transport-sim.ts";
 import { ClusterActuators } from "./cluster-actuators.ts";
 import { clusterConfigCheck, tierNameOf, type ComputeNodeConfig, type DarqNodeConfig, type SimClusterConfig } from "./cluster-config.ts";
 import { ComputeMachine, DarqMachine, type MachineContext } from "./cluster-machines.ts";
-import { computeAddress, computeInfo, computeRow, darqInfo, darqRow, topologyAddCompute, topologyAddDarq, topologyBuild, worldHost } from "./cluster-nodes.ts";
+import { computeInfo, computeRow, darqInfo, darqRow, topologyAddCompute, topologyAddDarq, topologyBuild, worldHost } from "./cluster-nodes.ts";
 import { ClusterServices } from "./cluster-services.ts";
 import { computeModelFor, type ComputeModel } from "./compute-models.ts";
 import { ExternalSink } from "../../engine/runtime/external-sink.ts";
@@ -369,7 +369,7 @@ export class SimCluster {
       const machine = new ComputeMachine(node, model, context);
       this.computeMachines.set(node.name, machine);
       machine.start();
-      if (node.kind === "darq-spare" && this.profile.compute.darqSpareOneEventLoop === true) this.oneEventLoop(node.name, node.darqNode!, model);
+      if (node.kind === "darq-spare" && this.profile.compute.darqSpareOneEventLoop === true) this.oneEventLoop(node.darqNode!, model);
     }
     this.workerStart();
     this.detector.report({
@@ -380,14 +380,14 @@ export class SimCluster {
   }
 
   /**
-   * DARQ node `darqNode` and its spare compute `spare` share one event loop (profile
+   * DARQ node `darqNode` and its spare compute share one event loop (profile
    * darqSpareOneEventLoop): messages to either and the DARQ's flush completions wait while the
    * spare core runs a step.
    */
-  private oneEventLoop(spare: string, darqNode: string, model: ComputeModel): void {
+  private oneEventLoop(darqNode: string, model: ComputeModel): void {
     const busyUntilUs = (): number => model.freeAtUs();
-    const { darq, service, requests } = addressesOf(darqNode);
-    for (const address of [darq, service, requests, computeAddress(spare), `${spare}~req`]) this.transport.gate(address, busyUntilUs);
+    // The spare's addresses are placed in the DARQ node's process (cluster-nodes.ts topologyBuild).
+    for (const address of this.topology.addressesInProcess(darqNode, darqNode)) this.transport.gate(address, busyUntilUs);
     this.darqMachine(darqNode).device.gateCompletions(busyUntilUs);
   }
 

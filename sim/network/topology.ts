@@ -89,6 +89,13 @@ export class Topology {
     this.addressProcesses[index] = process;
   }
 
+  /** The addresses placed in process `processId` on host `hostId`, in placement order. */
+  addressesInProcess(hostId: string, processId: string): Address[] {
+    const process = this.processIndex.get(`${hostId}\u0000${processId}`);
+    if (process === undefined) return [];
+    return [...this.addressIndex].filter(([, index]) => this.addressProcesses[index] === process).map(([address]) => address);
+  }
+
   /** Host index of a placed address; asserts the address was placed. */
   hostOfAddress(address: Address): number {
     const index = this.addressIndex.get(address);
