@@ -17,11 +17,12 @@ type Reading = {
   readonly fsync: Map<string, number>;
   readonly handlerSeconds: Map<string, number>;
   readonly handlerCalls: Map<string, number>;
+  readonly handlerBackToBack: Map<string, number>;
 };
 
 type Boot = { base: Reading; last: Reading };
 
-const readingEmpty = (): Reading => ({ steps: new Map(), buckets: new Map(), fsync: new Map(), handlerSeconds: new Map(), handlerCalls: new Map() });
+const readingEmpty = (): Reading => ({ steps: new Map(), buckets: new Map(), fsync: new Map(), handlerSeconds: new Map(), handlerCalls: new Map(), handlerBackToBack: new Map() });
 
 /** Parses counter `name` labelled by automaton type (type → value). */
 function countersByTypeParse(text: string, name: string): Map<string, number> {
@@ -88,6 +89,7 @@ export class ClusterSampler {
         fsync: latencyBucketsParse(text, "ssms_fsync_unqueued_latency_seconds"),
         handlerSeconds: countersByTypeParse(text, "ssms_handler_seconds_total"),
         handlerCalls: countersByTypeParse(text, "ssms_handler_calls_total"),
+        handlerBackToBack: countersByTypeParse(text, "ssms_handler_back_to_back_total"),
       };
       const key = `${node.name}#${answer.bootId}`;
       touched.add(key);
@@ -108,12 +110,15 @@ export class ClusterSampler {
     return this.since("steps", type);
   }
 
-  /** Calls of `type`'s handler and the wall time (µs) spent in them since the baseline, over all nodes and boots. */
-  handlerTime(type: string): { readonly calls: number; readonly us: number } {
-    return { calls: this.since("handlerCalls", type), us: this.since("handlerSeconds", type) * 1e6 };
+  /**
+   * Calls of `type`'s handler, the wall time (µs) spent in them and the calls that began back to
+   * back with the loop's previous handler call, since the baseline, over all nodes and boots.
+   */
+  handlerTime(type: string): { readonly calls: number; readonly us: number; readonly backToBack: number } {
+    return { calls: this.since("handlerCalls", type), us: this.since("handlerSeconds", type) * 1e6, backToBack: this.since("handlerBackToBack", type) };
   }
 
-  private since(part: "steps" | "handlerSeconds" | "handlerCalls", key?: string): number {
+  private since(part: "steps" | "handlerSeconds" | "handlerCalls" | "handlerBackToBack", key?: string): number {
     let total = 0;
     for (const { base, last } of this.boots.values()) {
       for (const [name, count] of last[part]) if (key === undefined || name === key) total += count - (base[part].get(name) ?? 0);

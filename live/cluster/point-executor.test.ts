@@ -32,6 +32,8 @@ test.serial("a live pi-chain point measures tasks per second from the nodes", as
   const calls = result.metrics?.["piHandlerCalls"] ?? 0;
   t.true(calls > 0.5 * steps && calls < 2 * steps, `${calls} handler calls for ${steps} steps`);
   t.true((result.metrics?.["piHandlerUsPerCall"] ?? 0) > 0);
+  const backToBack = result.metrics?.["piHandlerBackToBackShare"] ?? Number.NaN;
+  t.true(backToBack >= 0 && backToBack <= 1, `back-to-back share ${backToBack}`);
 });
 
 test.serial("a live travel-saga point survives a scheduled node kill and reports outcomes", async (t) => {

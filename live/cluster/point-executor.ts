@@ -133,10 +133,17 @@ function schedMetrics(before: SchedTotals | undefined, after: SchedTotals | unde
   return { nodeCpuUs: Math.round(cpuUs), nodeRunWaitUs: Math.round(waitUs), nodeRunShare: Math.round((cpuUs / Math.max(1, cpuUs + waitUs)) * 1000) / 1000 };
 }
 
-/** Wall time per call of the pi tasks' handler over the window (the pi computed for real, as this machine ran it then). */
-function handlerMetrics(time: { readonly calls: number; readonly us: number }): Record<string, number> {
+/**
+ * Wall time per call of the pi tasks' handler over the window (the pi computed for real, as this
+ * machine ran it then), and the share of calls that ran back to back with the loop's previous
+ * handler call (tasks queued on a node: the convoy regime, see bench/live-vs-sim.ts).
+ */
+function handlerMetrics(time: { readonly calls: number; readonly us: number; readonly backToBack: number }): Record<string, number> {
   if (!(time.calls > 0)) return {};
-  return { piHandlerCalls: time.calls, piHandlerUsPerCall: Math.round((time.us / time.calls) * 10) / 10 };
+  return {
+    piHandlerCalls: time.calls, piHandlerUsPerCall: Math.round((time.us / time.calls) * 10) / 10,
+    piHandlerBackToBackShare: Math.round((time.backToBack / time.calls) * 1000) / 1000,
+  };
 }
 
 /** The DARQs' flushes that found their device idle (write + fdatasync) over the window, µs. */

@@ -34,3 +34,23 @@ test("a timed handler stages the same step, throws the same error and counts eve
   t.is(timed.apply, counter.apply);
   t.is(timed.ref("a"), id);
 });
+
+test("a call that begins within the gap after the loop's previous call counts as back to back, whatever its type", (t) => {
+  const timing = new HandlerTiming(60_000);
+  const other = defineAutomaton<null, { x: number }, never>({ type: "other", initial: () => null, handle() {}, apply: (state) => state });
+  const timedCounter = timing.wrap(counter) as typeof counter;
+  const timedOther = timing.wrap(other) as typeof other;
+  const inputs = { lsn: 1, nowUs: 0, replyTo: undefined };
+  buildStep(timedCounter, counter.ref("a"), { n: 0 }, { add: 1 }, inputs);
+  buildStep(timedOther, other.ref("b"), null, { x: 1 }, inputs);
+  buildStep(timedCounter, counter.ref("a"), { n: 1 }, { add: 1 }, inputs);
+  t.deepEqual(timing.totals().map(({ type, calls, backToBack }) => ({ type, calls, backToBack })), [
+    { type: "other", calls: 1, backToBack: 1 },
+    { type: "timed", calls: 2, backToBack: 1 },
+  ], "the first call of all found an idle loop");
+  const apart = new HandlerTiming(-1);
+  const timedApart = apart.wrap(counter) as typeof counter;
+  buildStep(timedApart, counter.ref("a"), { n: 0 }, { add: 1 }, inputs);
+  buildStep(timedApart, counter.ref("a"), { n: 1 }, { add: 1 }, inputs);
+  t.is(apart.totals()[0]?.backToBack, 0, "with no gap allowed, nothing is back to back");
+});

@@ -4,6 +4,12 @@
 // included: the simulator's speed factor for that run (bench/live-vs-sim.ts). The loop's busy
 // time beyond it is the runtime's own cost per step.
 //
+// Back to back: a call that began within `backToBackGapMs` of the end of the loop's previous
+// handler call (any type) found work waiting — the loop ran queued inputs one after another (a
+// convoy of tasks on this node) rather than picking up one that arrived while it was idle. Its
+// share tells which regime a run fell into; the simulator counts steps that waited for a busy
+// core (computeQueuedShare) for the same purpose.
+//
 // Live only: the handler is wrapped where a node loads its definitions, so the engine and the
 // workloads never read real time (DESIGN §6).
 
@@ -11,24 +17,34 @@ import { performance } from "node:perf_hooks";
 import type { AnyAutomatonDefinition } from "../../engine/runtime/automaton.ts";
 
 /** Handler wall time of one automaton type. */
-type TypeTiming = { readonly type: string; calls: number; us: number };
+type TypeTiming = { readonly type: string; calls: number; us: number; backToBack: number };
+
+/** Longer than the runtime's own work between two queued inputs (decode, submit: ~0.5 ms), shorter than a flush plus a hop. */
+export const backToBackGapMsDefault = 1;
 
 export class HandlerTiming {
   private readonly byType = new Map<string, TypeTiming>();
+  /** When the loop's previous handler call ended (performance.now() ms), -∞ before any. */
+  private lastEndMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly backToBackGapMs = backToBackGapMsDefault) {}
 
   /** `definition` with its handler timed here (everything else unchanged). */
   wrap(definition: AnyAutomatonDefinition): AnyAutomatonDefinition {
-    const timing: TypeTiming = { type: definition.type, calls: 0, us: 0 };
+    const timing: TypeTiming = { type: definition.type, calls: 0, us: 0, backToBack: 0 };
+    const loop = this;
     this.byType.set(definition.type, timing);
     const handle = definition.handle;
     return Object.freeze({
       ...definition,
       handle(ctx: Parameters<typeof handle>[0], state: Parameters<typeof handle>[1], message: Parameters<typeof handle>[2]) {
         const startMs = performance.now();
+        if (startMs - loop.lastEndMs < loop.backToBackGapMs) timing.backToBack++;
         try {
           return handle(ctx, state, message);
         } finally {
-          timing.us += (performance.now() - startMs) * 1000;
+          loop.lastEndMs = performance.now();
+          timing.us += (loop.lastEndMs - startMs) * 1000;
           timing.calls++;
         }
       },
@@ -40,8 +56,8 @@ export class HandlerTiming {
     return new Map([...definitions].map(([type, definition]) => [type, this.wrap(definition)]));
   }
 
-  /** Calls and total wall time (µs) per type, sorted by type. */
-  totals(): { type: string; calls: number; us: number }[] {
-    return [...this.byType.values()].map(({ type, calls, us }) => ({ type, calls, us })).sort((a, b) => a.type.localeCompare(b.type));
+  /** Calls, total wall time (µs) and back-to-back calls per type, sorted by type. */
+  totals(): { type: string; calls: number; us: number; backToBack: number }[] {
+    return [...this.byType.values()].map(({ type, calls, us, backToBack }) => ({ type, calls, us, backToBack })).sort((a, b) => a.type.localeCompare(b.type));
   }
 }

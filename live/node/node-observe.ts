@@ -71,6 +71,8 @@ export function nodeMetricsText(live: LiveNode): string {
       values: live.handlers.totals().map(({ type, calls }) => ({ labels: { type }, value: calls })) },
     { name: "ssms_handler_seconds_total", help: "Wall time this node's event loop spent inside automata's handle, by automaton type.", type: "counter",
       values: live.handlers.totals().map(({ type, us }) => ({ labels: { type }, value: us / 1e6 })) },
+    { name: "ssms_handler_back_to_back_total", help: "Calls of automata's handle that began within 1 ms of the event loop's previous handler call (queued work), by automaton type.", type: "counter",
+      values: live.handlers.totals().map(({ type, backToBack }) => ({ labels: { type }, value: backToBack })) },
     { name: "ssms_steps_failed_total", help: "Steps of co-located processors that did not commit.", type: "counter", values: [{ value: meter.stepsFailed }] },
     { name: "ssms_messages_sent_total", help: "Messages sent through the transport (node-to-node and local).", type: "counter", values: [{ value: stats.messagesSent }] },
     { name: "ssms_messages_received_total", help: "Messages delivered to a handler by the transport.", type: "counter", values: [{ value: stats.messagesDelivered }] },

@@ -29,6 +29,8 @@ export interface ComputeModel {
   busyCoreUs(): number;
   /** When the node can next start work (now if a core is idle; serverless: always now). */
   freeAtUs(): number;
+  /** Work started so far, and how much of it had to wait (for a busy core; serverless: throttled). */
+  jobCounts(): { readonly started: number; readonly queued: number };
   /** The node is given back (scale-in): work is dropped and a VM's billing stops. */
   stop(): void;
 }
@@ -79,6 +81,10 @@ class ComputeModelCores implements ComputeModel {
     return this.node.freeAtUs();
   }
 
+  jobCounts(): { readonly started: number; readonly queued: number } {
+    return { started: this.node.stats.jobsStarted, queued: this.node.stats.jobsQueued };
+  }
+
   stop(): void {
     if (this.node.state !== "stopped") this.node.stop();
   }
@@ -89,18 +95,22 @@ class ComputeModelFunction implements ComputeModel {
   private generation = 0;
   private paused: { readonly coreUs: number; readonly done: () => void }[] | null = null;
   private servedCoreUs = 0;
+  private started = 0;
+  private throttled = 0;
 
   constructor(private readonly pool: FunctionPool, private readonly clock: ClockSim, private readonly runtimeCoreUs: number) {}
 
-  work(coreUs: number, done: () => void): void {
+  work(coreUs: number, done: () => void, retry = false): void {
     if (this.paused !== null) return void this.paused.push({ coreUs, done });
     const generation = this.generation;
     const invoked = this.pool.invoke(coreUs + this.runtimeCoreUs, () => {
       this.servedCoreUs += coreUs;
       if (generation === this.generation) done();
     });
+    if (invoked) this.started++;
+    else if (!retry) this.throttled++;
     // Throttled with a full queue: try again shortly, as a client of the function would.
-    if (!invoked) this.clock.timerStart(1_000, () => generation === this.generation && this.work(coreUs, done));
+    if (!invoked) this.clock.timerStart(1_000, () => generation === this.generation && this.work(coreUs, done, true));
   }
 
   crash(): void {
@@ -130,6 +140,10 @@ class ComputeModelFunction implements ComputeModel {
 
   freeAtUs(): number {
     return this.clock.nowUs();
+  }
+
+  jobCounts(): { readonly started: number; readonly queued: number } {
+    return { started: this.started, queued: this.throttled };
   }
 
   stop(): void {

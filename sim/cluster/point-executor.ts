@@ -92,6 +92,23 @@ function darqStepsOf(cluster: SimCluster): number {
   return steps;
 }
 
+/** Work started on the compute nodes so far, and how much of it waited for a busy core. */
+function jobCountsOf(cluster: SimCluster): { started: number; queued: number } {
+  const counts = { started: 0, queued: 0 };
+  for (const machine of cluster.computeMachines.values()) {
+    const { started, queued } = machine.model.jobCounts();
+    counts.started += started;
+    counts.queued += queued;
+  }
+  return counts;
+}
+
+/** The share of work in the window that waited for a busy core (the live run's piHandlerBackToBackShare). */
+function queuedShare(before: { started: number; queued: number }, after: { started: number; queued: number }): number {
+  const started = after.started - before.started;
+  return started > 0 ? Math.round(((after.queued - before.queued) / started) * 1000) / 1000 : 0;
+}
+
 /** The PointExecutor of mode "sim": one run of the simulated cluster for the config's duration. */
 export function executePointSim(config: Experiment, seed: string, options: PointOptions): PointResult {
   configCheck(config);
@@ -113,6 +130,7 @@ export function executePointSim(config: Experiment, seed: string, options: Point
   const warmupUs = warmUp(cluster, driver);
   const startUs = cluster.nowUs();
   const darqStepsBefore = darqStepsOf(cluster);
+  const jobsBefore = jobCountsOf(cluster);
   const ledgerBefore = cluster.ledger.toData();
   cluster.stepHooks.onCommitted = meter.onCommitted;
   if (options.trace) traceRecorder(cluster, meter, trace, pointTraceSpansMax);
@@ -145,6 +163,7 @@ export function executePointSim(config: Experiment, seed: string, options: Point
       itemsCompleted: meter.itemsAll, messagesCommitted: meter.messagesCommitted, arrivalsInjected: arrivals.stats.injected,
       arrivalsRefused: arrivals.stats.refused, payloadBytes: meter.payloadBytes, blobBytes: meter.blobBytes,
       warmupUs, darqSteps: darqStepsOf(cluster) - darqStepsBefore, darqNodes: layout.darqNodes.length, computeNodes: layout.computeNodes.length + layout.spareOf.size,
+      computeQueuedShare: queuedShare(jobsBefore, jobCountsOf(cluster)),
     },
   };
 }

@@ -36,6 +36,9 @@ test("FIFO over two cores: each job takes the core that frees first, in submissi
   sim.run();
   t.deepEqual(done, [["b", 50], ["a", 100], ["c", 120], ["d", 130]]);
   t.is(compute.busyCoreUs(), 250);
+  t.like(compute.stats, { jobsStarted: 4, jobsQueued: 2 }, "c and d found both cores busy");
+  job("e", 10); // an idle node: no wait
+  t.like(compute.stats, { jobsStarted: 5, jobsQueued: 2 });
 });
 
 test("the speed factor scales service time; a profile VM size sets cores and family speed", (t) => {

@@ -41,7 +41,8 @@ export type ComputeNodeOptions = {
   readonly onPreempted?: (node: ComputeNode) => void;
 };
 
-export type ComputeNodeStats = { jobsCompleted: number; jobsDropped: number; preemptions: number };
+/** jobsStarted counts jobs given a core; jobsQueued those of them that had to wait for one. */
+export type ComputeNodeStats = { jobsStarted: number; jobsQueued: number; jobsCompleted: number; jobsDropped: number; preemptions: number };
 
 function jobDone(job: Job): void {
   (job.owner as ComputeNode).complete(job);
@@ -55,7 +56,7 @@ export class ComputeNode {
   readonly nodeId: string;
   readonly cores: number;
   readonly speedFactor: number;
-  readonly stats: ComputeNodeStats = { jobsCompleted: 0, jobsDropped: 0, preemptions: 0 };
+  readonly stats: ComputeNodeStats = { jobsStarted: 0, jobsQueued: 0, jobsCompleted: 0, jobsDropped: 0, preemptions: 0 };
   private currentState: ComputeNodeState = "stopped";
   private readonly clock: ClockSim;
   private readonly options: ComputeNodeOptions;
@@ -210,6 +211,8 @@ export class ComputeNode {
     let core = 0;
     for (let index = 1; index < free.length; index++) if (free[index]! < free[core]!) core = index;
     const startUs = free[core]! > nowUs ? free[core]! : nowUs;
+    this.stats.jobsStarted++;
+    if (startUs > nowUs) this.stats.jobsQueued++;
     const finishUs = startUs + job.serviceUs;
     free[core] = finishUs;
     this.assignedCoreUs += job.serviceUs;
