@@ -186,17 +186,19 @@ export async function run(args: string[]): Promise<BenchResult> {
     // The same prediction over other seeds: how much the run's phase (which chains meet on a core) moves it.
     const seedSpread = ["12", "13", "14", "15"].map((seed) => executePointSim(configOf("sim", computeScale, seconds, chains, colocation), seed, options).throughputPerS);
     const inRun = inRunResult.throughputPerS;
+    const backToBackLive = live.metrics?.["piHandlerBackToBackShare"] ?? Number.NaN;
+    const queuedSim = inRunResult.metrics?.["computeQueuedShare"] ?? Number.NaN;
     const error = (tasksPerS: number): number => round3((tasksPerS - live.throughputPerS) / live.throughputPerS);
     rows.push({
       computeScale, liveTasksPerS: Math.round(live.throughputPerS), simInRunTasksPerS: Math.round(inRun), errorInRun: error(inRun),
       simInRunOtherSeedsMin: Math.round(Math.min(...seedSpread)), simInRunOtherSeedsMax: Math.round(Math.max(...seedSpread)),
       simCalibratedTasksPerS: Math.round(ahead), errorCalibrated: error(ahead), speedInRun: inRunSpeed.value,
       runtimeStepCoreUsInRun: inRunRuntime.value, speedCalibrated: speedCalibrated(calibration.measured).value, nodeRunShare: live.metrics?.["nodeRunShare"] ?? Number.NaN,
-      backToBackShareLive: live.metrics?.["piHandlerBackToBackShare"] ?? Number.NaN, queuedShareSimInRun: inRunResult.metrics?.["computeQueuedShare"] ?? Number.NaN,
+      backToBackShareLive: backToBackLive, queuedShareSimInRun: queuedSim,
       latencyUsP50Live: Math.round(live.latencyUsP50), latencyUsP50InRun: inRunResult.latencyUsP50, fsyncUsMeanInRun: inRunFsync.mean ?? Number.NaN,
       fsyncUsP50InRun: inRunFsync.p50, fsyncUsP50Calibrated: calibration.measured.fsyncUs.p50, stepCoreUs: calibration.measured.stepCoreUs,
     });
-    process.stderr.write(`c=${computeScale}: live ${live.throughputPerS.toFixed(0)} tasks/s; simulated with the run's conditions ${inRun.toFixed(0)} (${(error(inRun) * 100).toFixed(1)}%), with the calibrations alone ${ahead.toFixed(0)} (${(error(ahead) * 100).toFixed(1)}%); run's conditions over seeds 12–15: ${seedSpread.map((value) => value.toFixed(0)).join(", ")}; back to back: live ${live.metrics?.["piHandlerBackToBackShare"]}, simulated ${inRunResult.metrics?.["computeQueuedShare"]}\n`);
+    process.stderr.write(`c=${computeScale}: live ${live.throughputPerS.toFixed(0)} tasks/s; simulated with the run's conditions ${inRun.toFixed(0)} (${(error(inRun) * 100).toFixed(1)}%), with the calibrations alone ${ahead.toFixed(0)} (${(error(ahead) * 100).toFixed(1)}%); run's conditions over seeds 12–15: ${seedSpread.map((value) => value.toFixed(0)).join(", ")}; back to back: live ${backToBackLive}, simulated ${queuedSim}\n`);
   }
   const worst = (key: string): number => Math.max(...rows.map((row) => Math.abs(row[key]!)));
   return {

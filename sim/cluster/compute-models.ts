@@ -100,7 +100,11 @@ class ComputeModelFunction implements ComputeModel {
 
   constructor(private readonly pool: FunctionPool, private readonly clock: ClockSim, private readonly runtimeCoreUs: number) {}
 
-  work(coreUs: number, done: () => void, retry = false): void {
+  work(coreUs: number, done: () => void): void {
+    this.invoke(coreUs, done, false);
+  }
+
+  private invoke(coreUs: number, done: () => void, retry: boolean): void {
     if (this.paused !== null) return void this.paused.push({ coreUs, done });
     const generation = this.generation;
     const invoked = this.pool.invoke(coreUs + this.runtimeCoreUs, () => {
@@ -110,7 +114,7 @@ class ComputeModelFunction implements ComputeModel {
     if (invoked) this.started++;
     else if (!retry) this.throttled++;
     // Throttled with a full queue: try again shortly, as a client of the function would.
-    if (!invoked) this.clock.timerStart(1_000, () => generation === this.generation && this.work(coreUs, done, true));
+    if (!invoked) this.clock.timerStart(1_000, () => generation === this.generation && this.invoke(coreUs, done, true));
   }
 
   crash(): void {

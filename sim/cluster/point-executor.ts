@@ -92,21 +92,28 @@ function darqStepsOf(cluster: SimCluster): number {
   return steps;
 }
 
-/** Work started on the compute nodes so far, and how much of it waited for a busy core. */
-function jobCountsOf(cluster: SimCluster): { started: number; queued: number } {
-  const counts = { started: 0, queued: 0 };
-  for (const machine of cluster.computeMachines.values()) {
-    const { started, queued } = machine.model.jobCounts();
-    counts.started += started;
-    counts.queued += queued;
-  }
-  return counts;
+type JobCounts = { readonly started: number; readonly queued: number };
+
+/** Work started on each compute node so far, and how much of it waited for a busy core. */
+function jobCountsOf(cluster: SimCluster): Map<string, JobCounts> {
+  return new Map([...cluster.computeMachines].map(([name, machine]) => [name, machine.model.jobCounts()]));
 }
 
-/** The share of work in the window that waited for a busy core (the live run's piHandlerBackToBackShare). */
-function queuedShare(before: { started: number; queued: number }, after: { started: number; queued: number }): number {
-  const started = after.started - before.started;
-  return started > 0 ? Math.round(((after.queued - before.queued) / started) * 1000) / 1000 : 0;
+/**
+ * The share of work in the window that waited for a busy core (the live run's
+ * piHandlerBackToBackShare), over the nodes there at both ends (a node added or removed meanwhile
+ * has no window of its own).
+ */
+function queuedShare(before: Map<string, JobCounts>, after: Map<string, JobCounts>): number {
+  let started = 0;
+  let queued = 0;
+  for (const [name, end] of after) {
+    const start = before.get(name);
+    if (start === undefined) continue;
+    started += end.started - start.started;
+    queued += end.queued - start.queued;
+  }
+  return started > 0 ? Math.round((queued / started) * 1000) / 1000 : 0;
 }
 
 /** The PointExecutor of mode "sim": one run of the simulated cluster for the config's duration. */
