@@ -23,16 +23,14 @@
 //                              made before it): speed factor = the calibrated core share (the
 //                              median of short windows), runtime CPU per step and flush latency
 //                              from the calibration cluster
-// Regimes: a node runs the inputs that queued while its loop was busy back to back, and their
-// steps leave together, so tasks that meet on a node travel on together (a convoy: the nodes take
-// turns) while tasks that do not meet stay apart (the nodes work at once). Both are stable; which
-// one a live run falls into is settled in its first few hops, by start-up noise (JIT, first
-// activations). The simulator starts alike every time and, in every run measured so far, keeps the
-// tasks apart. Where a step's compute is close to a hop's latency (c = 1,000 here) the two differ
-// by 1.2× (two chains) to 1.5× (eight) in throughput; at c = 100 by little.
-// So each row reports the share of pi handler calls that ran back to back with the previous one
-// on their node (live) beside the share of simulated steps that waited for a busy core: when they
-// differ, the runs were in different regimes and the error says so, not the service times.
+// Regimes (live/README.md "Two regimes"): tasks that share a live node either stay apart (the
+// nodes compute at once) or go in one go (they run one after another, leave together and the
+// nodes take turns); a run keeps the one its start gave it. The simulator keeps them apart. Where
+// a step's compute is close to a hop's latency (c = 1,000 here) the two differ by 1.2× (two
+// chains) to 1.5× (eight) in throughput; at c = 100 by little. So each row reports the share of
+// pi handler calls that ran back to back with the previous one on their node (live) beside the
+// share of simulated steps that waited for a busy core: a live share well above the simulated one
+// marks a run that went in one go, and its error says so, not the service times.
 //
 // Two node processes on two cores: one event loop per core, as the profile's one-core nodes.
 // Few chains keep the run latency-bound: a CPU-bound run on a machine shared with other work

@@ -11,7 +11,6 @@
 import type { Result } from "../../engine/io/result.ts";
 import { ClockNode } from "../../engine/io/node/clock-node.ts";
 import type { CatalogStore } from "../../engine/catalog/catalog-store.ts";
-import { wireParse } from "../../engine/darq/index.ts";
 import type { AnyAutomatonDefinition } from "../../engine/runtime/automaton.ts";
 import { Client } from "../../engine/runtime/client.ts";
 import { envelopeEncode } from "../../engine/runtime/codec.ts";
@@ -71,6 +70,34 @@ export class LiveDriver {
   /** Enqueues `message` to `to` exactly once per (producer, seq); `done` once durable there. */
   enqueue(to: AutomatonId, producer: string, seq: number, message: unknown, done: (result: Result<void>) => void): Result<void> {
     return this.enqueues.enqueue(to, producer, seq, envelopeEncode(to, message), done);
+  }
+
+  /**
+   * Activates `ids` (those not active yet, through the metadata workflow) and resolves once the
+   * catalog routes every one: the live counterpart of the simulated executor's warm-up, so a run's
+   * first tasks do not wait for activations one after another (which staggers their starts).
+   */
+  activate(ids: Iterable<AutomatonId>, timeoutMs = 30_000): Promise<void> {
+    const pending = new Set<AutomatonId>(ids);
+    if (pending.size === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`activation: ${pending.size} automata not routed after ${timeoutMs} ms (first: ${[...pending][0]})`));
+      }, timeoutMs);
+      for (const id of [...pending]) {
+        const waiting = this.routes.resolveThen(id, () => {
+          pending.delete(id);
+          if (pending.size > 0) return;
+          clearTimeout(timer);
+          resolve();
+        });
+        if (!waiting.ok) {
+          clearTimeout(timer);
+          reject(new Error(`activation of ${id}: ${waiting.reason}`));
+          return;
+        }
+      }
+    });
   }
 
   /** Messages enqueued and not yet durable. */

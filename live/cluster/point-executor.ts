@@ -3,7 +3,8 @@
 //
 //   1. start a cluster laid out from the config (point-layout.ts) in a fresh temp directory,
 //      with the link proxy when the faults need it;
-//   2. join it as the driver, start the workload's arrivals and apply the faults (chaos
+//   2. join it as the driver, activate every automaton of the workload (as the simulated executor
+//      does before its first arrival), start the workload's arrivals and apply the faults (chaos
 //      controller) for durationS;
 //   3. sample the nodes every timeseries interval; measure after a warm-up (a fifth of the run,
 //      at most 2 s): throughput (pi chain: pi steps committed per second, the paper's tasks per
@@ -74,6 +75,8 @@ async function measure(
   const warmupUs = Math.min(2_000_000, Math.round(durationUs / 5));
   const intervalUs = Math.max(250_000, options.timeseriesIntervalUs);
   const piChain = config.workload.kind === "pi-chain";
+  // As the simulated executor does (executor-warmup.ts): every automaton active before the first arrival.
+  await driver.activate(workloads.flatMap((workload) => [...workload.automata()]));
   runner.start(durationUs);
   const faultsDone = chaos.run(faults);
   await sleepMs(warmupUs / 1000);
@@ -136,7 +139,7 @@ function schedMetrics(before: SchedTotals | undefined, after: SchedTotals | unde
 /**
  * Wall time per call of the pi tasks' handler over the window (the pi computed for real, as this
  * machine ran it then), and the share of calls that ran back to back with the loop's previous
- * handler call (tasks queued on a node: the convoy regime, see bench/live-vs-sim.ts).
+ * handler call (tasks run in one go on a node, see live/README.md "Two regimes").
  */
 function handlerMetrics(time: { readonly calls: number; readonly us: number; readonly backToBack: number }): Record<string, number> {
   if (!(time.calls > 0)) return {};

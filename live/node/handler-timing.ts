@@ -5,10 +5,10 @@
 // time beyond it is the runtime's own cost per step.
 //
 // Back to back: a call that began within `backToBackGapMs` of the end of the loop's previous
-// handler call (any type) found work waiting — the loop ran queued inputs one after another (a
-// convoy of tasks on this node) rather than picking up one that arrived while it was idle. Its
-// share tells which regime a run fell into; the simulator counts steps that waited for a busy
-// core (computeQueuedShare) for the same purpose.
+// handler call (any type) found work waiting or nearly so — the loop ran tasks one after another
+// (in one go, or after a short flush) rather than picking up one that arrived while it was idle.
+// Its share hints at the regime a run fell into (live/README.md "Two regimes"); the simulator
+// counts steps that waited for a busy core (computeQueuedShare) beside it.
 //
 // Live only: the handler is wrapped where a node loads its definitions, so the engine and the
 // workloads never read real time (DESIGN §6).
