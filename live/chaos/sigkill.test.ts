@@ -6,9 +6,6 @@
 // cluster. Waits are conditions with generous deadlines, never wall-time assertions, so a
 // loaded two-core machine makes the test slower, not flaky.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import test from "ava";
 import { RandomNode } from "../../engine/io/node/random-node.ts";
 import type { AutomatonId } from "../../engine/runtime/ids.ts";
@@ -16,7 +13,8 @@ import { piTaskKeyParse } from "../../workloads/pi-chain/pi-chain.ts";
 import { sagaInvariantProblems } from "../../workloads/travel-saga/saga-invariant.ts";
 import { serviceIdsOf, tripType, type ServiceState, type TripState } from "../../workloads/travel-saga/saga-types.ts";
 import { workloadDriversOf } from "../cluster/cluster-model.ts";
-import { clusterDown, clusterUp } from "../cluster/launcher.ts";
+import { clusterDirForTest } from "../cluster/cluster-dir.fixtures.ts";
+import { clusterUp } from "../cluster/launcher.ts";
 import { LiveDriver } from "../cluster/live-driver.ts";
 import { sleepMs } from "../cluster/node-process.ts";
 import { WorkloadRunner } from "../cluster/workload-runner.ts";
@@ -38,12 +36,7 @@ async function waitUntil(condition: () => boolean, deadlineMs: number): Promise<
 
 test("SIGKILL every few seconds: pi chain and travel saga show zero lost and zero duplicated effects", async (t) => {
   t.timeout(240_000);
-  const root = mkdtempSync(join(tmpdir(), "ssms-sigkill-"));
-  const dir = join(root, "cluster");
-  t.teardown(async () => {
-    await clusterDown(dir);
-    rmSync(root, { recursive: true, force: true });
-  });
+  const dir = clusterDirForTest(t, "sigkill");
   const handle = await clusterUp(dir, {
     darqNodes: 3, seed: "sigkill", ownedByThisProcess: true,
     workloads: [

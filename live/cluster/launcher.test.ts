@@ -2,12 +2,9 @@
 // dies without cleaning up: its node processes notice the owner is gone and stop.
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
-import { clusterDown } from "./launcher.ts";
+import { clusterDirForTest } from "./cluster-dir.fixtures.ts";
 import { pidExited } from "./node-process.ts";
 
 const launcher = fileURLToPath(new URL("./launcher.ts", import.meta.url));
@@ -15,12 +12,7 @@ const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 test("an owned cluster stops when its owner exits without cleaning up", async (t) => {
   t.timeout(90_000);
-  const root = mkdtempSync(join(tmpdir(), "ssms-owner-"));
-  const dir = join(root, "cluster");
-  t.teardown(async () => {
-    await clusterDown(dir);
-    rmSync(root, { recursive: true, force: true });
-  });
+  const dir = clusterDirForTest(t, "owner");
   const script = `import { clusterUp } from ${JSON.stringify(launcher)};
 const handle = await clusterUp(${JSON.stringify(dir)}, { darqNodes: 2, ownedByThisProcess: true });
 process.stdout.write(JSON.stringify(handle.pids));

@@ -1,23 +1,16 @@
 // The driver activates a workload's automata ahead of its first arrival, as the simulated
 // executor's warm-up does: once activate resolves, the catalog routes every one of them.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import test from "ava";
 import type { ActiveAutomatonRow } from "../../engine/catalog/catalog-store.ts";
 import { workloadDriversOf } from "./cluster-model.ts";
-import { clusterDown, clusterUp } from "./launcher.ts";
+import { clusterDirForTest } from "./cluster-dir.fixtures.ts";
+import { clusterUp } from "./launcher.ts";
 import { LiveDriver } from "./live-driver.ts";
 
 test("activate resolves once the catalog routes every automaton it was given", async (t) => {
   t.timeout(90_000);
-  const root = mkdtempSync(join(tmpdir(), "ssms-driver-"));
-  const dir = join(root, "cluster");
-  t.teardown(async () => {
-    await clusterDown(dir);
-    rmSync(root, { recursive: true, force: true });
-  });
+  const dir = clusterDirForTest(t, "driver");
   const handle = await clusterUp(dir, {
     darqNodes: 2, seed: "driver", ownedByThisProcess: true,
     workloads: [{ workload: { kind: "pi-chain", chainCount: 3, computeScale: 1 } }],
