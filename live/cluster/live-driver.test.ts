@@ -1,5 +1,6 @@
 // The driver activates a workload's automata ahead of its first arrival, as the simulated
-// executor's warm-up does: once activate resolves, the catalog routes every one of them.
+// executor's warm-up does: once activate resolves, every one of them is active (its processor
+// started), not only routed.
 
 import test from "ava";
 import type { ActiveAutomatonRow } from "../../engine/catalog/catalog-store.ts";
@@ -8,7 +9,7 @@ import { clusterDirForTest } from "./cluster-dir.fixtures.ts";
 import { clusterUp } from "./launcher.ts";
 import { LiveDriver } from "./live-driver.ts";
 
-test("activate resolves once the catalog routes every automaton it was given", async (t) => {
+test("activate resolves once every automaton it was given is active, its processor started", async (t) => {
   t.timeout(90_000);
   const dir = clusterDirForTest(t, "driver");
   const handle = await clusterUp(dir, {
@@ -25,5 +26,6 @@ test("activate resolves once the catalog routes every automaton it was given", a
   await driver.activate(ids);
   const rows = await Promise.all(ids.map(lookup));
   t.deepEqual(rows.map((row) => row?.id), ids);
+  t.deepEqual(rows.map((row) => row?.state), ids.map(() => "active"), "the activations finished, not only the catalog inserts");
   await driver.activate([]);
 });

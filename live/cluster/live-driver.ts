@@ -10,7 +10,7 @@
 
 import type { Result } from "../../engine/io/result.ts";
 import { ClockNode } from "../../engine/io/node/clock-node.ts";
-import type { CatalogStore } from "../../engine/catalog/catalog-store.ts";
+import type { ActiveAutomatonRow, CatalogStore } from "../../engine/catalog/catalog-store.ts";
 import type { AnyAutomatonDefinition } from "../../engine/runtime/automaton.ts";
 import { Client } from "../../engine/runtime/client.ts";
 import { envelopeEncode } from "../../engine/runtime/codec.ts";
@@ -28,6 +28,9 @@ import type { ClusterHandle } from "./launcher.ts";
 
 /** One message that left the system through the sink. */
 export type { SinkOutput };
+
+/** How often activate looks at the catalog for rows still activating. */
+const activePollMs = 5;
 
 export class LiveDriver {
   readonly sink: ExternalSink;
@@ -73,18 +76,37 @@ export class LiveDriver {
   }
 
   /**
-   * Activates `ids` (those not active yet, through the metadata workflow) and resolves once the
-   * catalog routes every one: the live counterpart of the simulated executor's warm-up, so a run's
-   * first tasks do not wait for activations one after another (which staggers their starts).
+   * Activates `ids` (those not active yet, through the metadata workflow) and resolves once every
+   * one is `active` in the catalog, its processor started: the live counterpart of the simulated
+   * executor's warm-up, which waits for the activations to finish. Waiting for routes alone is not
+   * enough: the row exists (and routes) from the activation's first action, and a message sent
+   * then waits for the processor to start, which staggers the first tasks of a run by the time the
+   * processor starts take one after another.
    */
-  activate(ids: Iterable<AutomatonId>, timeoutMs = 30_000): Promise<void> {
+  async activate(ids: Iterable<AutomatonId>, timeoutMs = 30_000): Promise<void> {
+    let waiting = [...new Set(ids)];
+    if (waiting.length === 0) return;
+    const deadlineUs = this.clock.nowUs() + timeoutMs * 1000;
+    await this.routed(waiting, timeoutMs);
+    for (;;) {
+      const rows = await Promise.all(waiting.map((id) => this.lookup(id)));
+      waiting = waiting.filter((_id, at) => rows[at]?.state !== "active");
+      if (waiting.length === 0) return;
+      if (this.clock.nowUs() > deadlineUs) {
+        throw new Error(`activation: ${waiting.length} automata not active after ${timeoutMs} ms (first: ${waiting[0]}, state ${rows.find((row) => row?.id === waiting[0])?.state ?? "none"})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, activePollMs));
+    }
+  }
+
+  /** Resolves once the catalog routes every one of `ids` (asking the metadata workflow to activate them). */
+  private routed(ids: readonly AutomatonId[], timeoutMs: number): Promise<void> {
     const pending = new Set<AutomatonId>(ids);
-    if (pending.size === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`activation: ${pending.size} automata not routed after ${timeoutMs} ms (first: ${[...pending][0]})`));
       }, timeoutMs);
-      for (const id of [...pending]) {
+      for (const id of ids) {
         const waiting = this.routes.resolveThen(id, () => {
           pending.delete(id);
           if (pending.size > 0) return;
@@ -98,6 +120,10 @@ export class LiveDriver {
         }
       }
     });
+  }
+
+  private lookup(id: AutomatonId): Promise<ActiveAutomatonRow | null> {
+    return new Promise((resolve, reject) => this.catalog.lookup(id, (result) => (result.ok ? resolve(result.value) : reject(new Error(`activation: catalog lookup of ${id}: ${result.reason}`)))));
   }
 
   /** Messages enqueued and not yet durable. */
