@@ -77,6 +77,10 @@ async function measure(
   const piChain = config.workload.kind === "pi-chain";
   // As the simulated executor does (executor-warmup.ts): every automaton active before the first arrival.
   await driver.activate(workloads.flatMap((workload) => [...workload.automata()]));
+  // A first sample compiles the sampling paths in the driver and the nodes (HTTP client, routes,
+  // metrics text) before the run: done inside it, it stalls the nodes for ~15 ms, which can throw
+  // a pi chain's tasks together (live/README.md "Two regimes").
+  await sampler.sample(true);
   runner.start(durationUs);
   const faultsDone = chaos.run(faults);
   await sleepMs(warmupUs / 1000);
