@@ -276,6 +276,13 @@ export class PhysicalDarq {
   private publish(batch: Batch): void {
     const state = this.state;
     state.lsnDurable = batch.lsnEnd;
+    // What the batch lets leave goes first: acks and out-messages, pushed to the wire now. The
+    // callbacks below may run processors' handlers synchronously (a co-located processor whose
+    // compute is real), and messages queued behind them would wait for all of them.
+    this.inbox.publish(batch);
+    for (let index = 0; index < batch.outPairs.length; index++) this.sender.release(batch.outPairs[index]!, batch.outSeqs[index]!);
+    this.sender.sendReleased();
+    this.transport.flush?.();
     const { registered, steps, inEntries, inLogicals } = batch;
     for (let index = 0; index < registered.length; index++) {
       const logical = registered[index]!;
@@ -294,9 +301,6 @@ export class PhysicalDarq {
       }
     }
     for (const done of batch.durableDone) done(null);
-    this.inbox.publish(batch);
-    for (let index = 0; index < batch.outPairs.length; index++) this.sender.release(batch.outPairs[index]!, batch.outSeqs[index]!);
-    this.sender.sendReleased();
     if (this.failure === null) this.compactor.published(batch);
   }
 

@@ -18,4 +18,10 @@ export interface Transport {
   send(from: Address, to: Address, message: unknown, sizeBytes: number): void;
   listen(address: Address, handler: TransportHandler): void;
   unlisten(address: Address): void;
+  /**
+   * Optional: put the messages sent so far on the wire now. A transport that gathers a turn's
+   * sends into frames writes them when the turn ends; a caller about to run long synchronous work
+   * (a handler computing for real) flushes first, so what may leave does not wait for the work.
+   */
+  flush?(): void;
 }

@@ -147,6 +147,25 @@ test("messages sent in one turn travel in a few batched frames, a big one in a f
   await Promise.all([source.close(), target.close()]);
 });
 
+test("flush writes the frames queued in this turn at once, instead of when the turn ends", async (t) => {
+  const [source, target] = [await transportStart("n1"), await transportStart("n2")];
+  source.book.set("sink", endpointOf(target));
+  const received = recorder(target, "sink");
+  source.send("me", "sink", { seq: 0 }, 16);
+  await settle([source, target]); // connected
+  const framesBefore = source.stats.framesSent;
+  source.send("me", "sink", { seq: 1 }, 16);
+  t.is(source.stats.framesSent, framesBefore, "a send only queues its message");
+  source.flush();
+  t.is(source.stats.framesSent, framesBefore + 1, "flush wrote the frame before this turn ended");
+  t.true(source.idle(), "nothing queued for the peer after a flush");
+  source.flush();
+  t.is(source.stats.framesSent, framesBefore + 1, "a flush with nothing queued writes nothing");
+  await settle([source, target]);
+  t.deepEqual(received.map((entry) => (entry.message as { seq: number }).seq), [0, 1]);
+  await Promise.all([source.close(), target.close()]);
+});
+
 test("a handler that throws is counted and reported, and later messages are still delivered", async (t) => {
   const errors: Address[] = [];
   const transport = await transportStart("n1", { onHandlerError: (_, address) => errors.push(address) });

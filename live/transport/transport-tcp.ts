@@ -118,6 +118,13 @@ export class TransportTcp implements Transport {
     }
   }
 
+  /** Writes every link's queued frames now instead of at the end of this turn. */
+  flush(): void {
+    if (this.flushScheduled === null) return;
+    clearImmediate(this.flushScheduled);
+    this.flushAll();
+  }
+
   listen(address: Address, handler: TransportHandler): void {
     assert(!this.handlers.has(address), `address '${address}' already has a listener`);
     this.handlers.set(address, handler);
