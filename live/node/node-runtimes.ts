@@ -25,9 +25,6 @@ import { ActuatorServer, ActuatorsLive } from "./actuator-rpc.ts";
 import { HeartbeatDetector } from "./node-reports.ts";
 import type { StepMeter } from "./timed-seams.ts";
 
-/** Cluster defaults the engine's own do not suit: a quicker first retry of out-messages. */
-const darqConfigLive = { retryUsMin: 5_000 };
-
 export type NodeRuntimeContext = {
   readonly spec: ClusterSpec;
   readonly node: NodeSpec;
@@ -57,7 +54,7 @@ export class NodeRuntimes {
     this.computeId = computeNodeOf(node);
     this.darq = device === null ? null : new DarqNodeRuntime({
       id: node.name, address: node.name, device, clock, transport, catalog, metadataAddress: spec.metadataNode,
-      producer: `darq:${node.name}#${bootId}`, darqConfig: { ...darqConfigLive, ...spec.darq },
+      producer: `darq:${node.name}#${bootId}`, darqConfig: { ...spec.darq },
       routes: { fixedTypes: liveExternalTypes },
     });
     this.routes = new RouteCache({ catalog, clock, activationRequest: () => undefined, fixed: new Map([[metadataId, spec.metadataNode]]) });
