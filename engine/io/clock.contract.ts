@@ -64,10 +64,12 @@ const neverSynchronous: Check = async (t, { clock, settle }) => {
 const ordered: Check = async (t, { clock, settle }) => {
   const fired: string[] = [];
   // Started in one synchronous burst: under ClockSim the five "same" timers share one due
-  // instant exactly; under real time their due instants can only increase in start order.
-  clock.timerStart(3 * delayUnitUs, () => fired.push("late"));
-  for (let index = 0; index < 5; index++) clock.timerStart(2 * delayUnitUs, () => fired.push(`same${index}`));
-  clock.timerStart(delayUnitUs, () => fired.push("early"));
+  // instant exactly; under real time their due instants can only increase in start order. The
+  // gaps are wide so that a burst slowed by a loaded machine (GC, preemption) stays inside them.
+  const gapUs = 20 * delayUnitUs;
+  clock.timerStart(3 * gapUs, () => fired.push("late"));
+  for (let index = 0; index < 5; index++) clock.timerStart(2 * gapUs, () => fired.push(`same${index}`));
+  clock.timerStart(gapUs, () => fired.push("early"));
   await settle();
   t.deepEqual(fired, ["early", "same0", "same1", "same2", "same3", "same4", "late"]);
 };
