@@ -9,8 +9,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { catalogMeasure, clusterMeasure, coreShareMeasure, fsyncMeasure, loopbackMeasure } from "./calibrate.ts";
-import { calibratedProfile, type Measured } from "./calibrate-profile.ts";
+import { executePointSim } from "../../sim/cluster/point-executor.ts";
+import { cloudProfileRegister } from "../../sim/profiles/load.ts";
+import { busyChains, catalogMeasure, clusterMeasure, coreShareMeasure, fsyncMeasure, idleHopComputeScale, loopbackMeasure } from "./calibrate.ts";
+import { calibratedProfile, calibratedProfileName, type Measured } from "./calibrate-profile.ts";
+import { calibratedExperiment } from "./calibrated-experiment.ts";
 
 export const liveCalibrationFormat = "ssms-live-calibration";
 export const liveCalibrationDefaultPath = fileURLToPath(new URL("../../results/live/calibration.json", import.meta.url));
@@ -38,17 +41,34 @@ export async function calibrate(quick: boolean, io: Io): Promise<LiveCalibration
   // CPU time on a slowed core overstates the work; at a quiet core's speed a step costs less.
   const stepCoreUs = Math.round((cluster.cpuUsPerStep * core.cpuSpeed - cluster.piWorkCoreUs) * 10) / 10;
   io.out(`step cost: ${stepCoreUs} core-µs per step beyond the pi work at a quiet core's speed (${cluster.coreUsPerStep} µs of CPU time; ${cluster.steps} steps, ${cluster.cpuUs} µs of node CPU)\n`);
-  io.out(`group-commit fsync in the cluster: p50 ${cluster.fsyncUs.p50} µs, p99 ${cluster.fsyncUs.p99} µs (${cluster.fsyncUs.samples} flushes)\n`);
-  const measured: Measured = {
-    fsyncUs: cluster.fsyncUs, fsyncIsolatedUs, loopbackOneWayUs, catalogReadUs: catalog.read, catalogWriteUs: catalog.write, stepCoreUs,
-    coreShare: core.share, cpuSpeed: core.cpuSpeed,
-  };
+  io.out(`group-commit fsync in the cluster, one chain: p50 ${cluster.fsyncUs.p50} µs, p99 ${cluster.fsyncUs.p99} µs (${cluster.fsyncUs.samples} flushes); ${busyChains} chains: p50 ${cluster.fsyncBusyUs.p50} µs, p99 ${cluster.fsyncBusyUs.p99} µs\n`);
   const asOf = new Date().toISOString().slice(0, 10);
+  const unfitted: Measured = {
+    fsyncUs: cluster.fsyncUs, fsyncBusyUs: cluster.fsyncBusyUs, fsyncIsolatedUs, loopbackOneWayUs, catalogReadUs: catalog.read, catalogWriteUs: catalog.write, stepCoreUs,
+    coreShare: core.share, cpuSpeed: core.cpuSpeed, idleHopUs: cluster.idleHopUs, hopResidualUs: 0,
+  };
+  const modelHopUs = idleHopSimulatedUs(unfitted, asOf);
+  const measured: Measured = { ...unfitted, hopResidualUs: Math.max(0, cluster.idleHopUs - modelHopUs) };
+  io.out(`idle hop: ${cluster.idleHopUs} µs per step of one chain alone (${cluster.idleHopSteps} steps); the model charges ${modelHopUs} µs, so the links carry ${measured.hopResidualUs} µs more\n`);
   return {
     format: liveCalibrationFormat, version: 1,
     machine: { cpuModel: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), node: process.version, arch: process.arch, measuredOn: asOf, quick: quick ? 1 : 0 },
     measured, profile: calibratedProfile(measured, asOf),
   };
+}
+
+/** Seconds of virtual time the idle hop is simulated for (a thousand hops and more). */
+const idleHopSimulatedS = 2;
+
+/**
+ * The idle hop as the simulator charges it with `measured` (no residual): the calibrated
+ * experiment with one chain at the smallest compute scale, the live phase's own setting.
+ */
+export function idleHopSimulatedUs(measured: Measured, asOf: string): number {
+  cloudProfileRegister(calibratedProfileName, calibratedProfile(measured, asOf));
+  const config = calibratedExperiment({ mode: "sim", computeScale: idleHopComputeScale, seconds: idleHopSimulatedS, chains: 1, colocation: "none" });
+  const result = executePointSim(config, "11", { pointIndex: 0, replication: 0, baseDir: process.cwd(), trace: false, timeseriesIntervalUs: 1_000_000 });
+  return Math.round(1e6 / result.throughputPerS);
 }
 
 export async function calibrateCommand(options: { readonly out: string | undefined; readonly quick: boolean }, io: Io): Promise<number> {

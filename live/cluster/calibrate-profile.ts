@@ -13,7 +13,14 @@
 //                                                 commit, send) the live nodes spent beyond pi
 //   compute.darqSpareOneEventLoop                 a node is one event loop: its DARQ's messages
 //                                                 and flushes wait while a step computes
-//   network.links.*                               one-way latency = measured loopback TCP
+//   network.links.*                               one-way latency = measured loopback TCP plus
+//                                                 the idle hop's residual: what a step's round
+//                                                 trip between idle node processes takes here
+//                                                 beyond what the model charges for it (wake-ups
+//                                                 of sleeping processes and threads, the runtime's
+//                                                 work on the hop's path), fitted at the smallest
+//                                                 compute scale (calibrate-command.ts); a message
+//                                                 on a hop is the one delay the model adds per hop
 //   catalog                                       measured SQLite reads and writes
 
 import { readFileSync } from "node:fs";
@@ -22,8 +29,10 @@ import { fileURLToPath } from "node:url";
 import type { LatencyUs } from "./calibrate.ts";
 
 export type Measured = {
-  /** Group-commit flushes as the cluster's DARQs met them (the tier's write latency). */
+  /** Group-commit flushes as the DARQs of one idle chain met them (the tier's write latency). */
   readonly fsyncUs: LatencyUs;
+  /** The same with every node busy (for reference: completions also waited for busy loops). */
+  readonly fsyncBusyUs: LatencyUs;
   /** One append + fdatasync at a time, nothing else running: for reference. */
   readonly fsyncIsolatedUs: LatencyUs;
   readonly loopbackOneWayUs: LatencyUs;
@@ -35,6 +44,10 @@ export type Measured = {
   readonly coreShare: number;
   /** Work per CPU-µs of a busy process relative to a quiet core (the rest of coreShare is scheduling). */
   readonly cpuSpeed: number;
+  /** Wall time per step of one pi chain alone at the smallest compute scale, µs. */
+  readonly idleHopUs: number;
+  /** The idle hop minus the model's own idle hop without it (≥ 0), µs: added to the links' latency. */
+  readonly hopResidualUs: number;
 };
 
 type Json = Record<string, any>;
@@ -74,14 +87,8 @@ function lognormal(latency: LatencyUs, what: string, asOf: string): Json {
   };
 }
 
-/** A figure measured elsewhere (a live run's own counters) that replaces the calibration's. */
-export type Override = { readonly value: number; readonly source: string };
-
 /** The profile document of this machine (validated by the simulator when loaded). */
-export function calibratedProfile(
-  measured: Measured, asOf: string, overrides: { readonly speed?: Override; readonly runtimeStepCoreUs?: Override } = {},
-): Json {
-  const { speed, runtimeStepCoreUs } = overrides;
+export function calibratedProfile(measured: Measured, asOf: string): Json {
   const profile = JSON.parse(readFileSync(baseProfilePath, "utf8")) as Json;
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   profile["name"] = calibratedProfileName;
@@ -91,11 +98,10 @@ export function calibratedProfile(
   const compute = profile["compute"] as Json;
   compute["families"]["local"] = {
     description: "A node process of a live cluster on this machine: one event loop, so one core.",
-    speedFactor: speed !== undefined ? figure(speed.value, speed.source, asOf) : figure(measured.coreShare, "derived: measured by ssms cluster calibrate: the rate at which each of two busy processes computed pi (compute scale 100) on this machine, divided by the single-core rate in workloads/pi/calibration.json; below 1 when other work shares the cores", asOf),
+    speedFactor: figure(measured.coreShare, "derived: measured by ssms cluster calibrate: the rate at which each of two busy processes computed pi (compute scale 100) on this machine, divided by the single-core rate in workloads/pi/calibration.json; below 1 when other work shares the cores", asOf),
   };
   compute["baselineFamily"] = "local";
-  compute["runtimeStepCoreUs"] = runtimeStepCoreUs !== undefined ? figure(runtimeStepCoreUs.value, runtimeStepCoreUs.source, asOf)
-    : figure(Math.max(0, measured.stepCoreUs), "derived: measured by ssms cluster calibrate: the live node processes' CPU time per committed pi-chain step (from /proc) minus the pi work, at a quiet core's speed", asOf);
+  compute["runtimeStepCoreUs"] = figure(Math.max(0, measured.stepCoreUs), "derived: measured by ssms cluster calibrate: the live node processes' CPU time per committed pi-chain step (from /proc) minus the pi work, at a quiet core's speed", asOf);
   compute["darqSpareOneEventLoop"] = {
     value: true, source: "derived: a live node process runs its DARQ and its automata on one Node.js event loop (live/node), so its DARQ's messages and flush completions wait while a step computes", asOf,
   };
@@ -112,11 +118,17 @@ export function calibratedProfile(
     iopsMax: estimate(1_000_000, "no provisioned cap on a local disk; fdatasync latency is what limits it", asOf),
     throughputMBpsMax: estimate(1_000, "no provisioned cap on a local disk", asOf),
     usdPerMonth: estimate(0, "an owned disk has no monthly price", asOf),
-    writeLatency: lognormal(measured.fsyncUs, "group-commit flushes (write + fdatasync) of two live DARQ nodes running the pi chain", asOf),
+    writeLatency: lognormal(measured.fsyncUs, "group-commit flushes (write + fdatasync) of two live DARQ nodes running one pi chain", asOf),
     readLatency: { kind: "constant", valueUs: estimate(5, "reads of recent log records come from the page cache", asOf) },
   };
   const links = (profile["network"] as Json)["links"] as Json;
-  for (const link of ["sameVm", "sameZone", "crossZone"]) links[link]["oneWayLatency"] = lognormal(measured.loopbackOneWayUs, "TransportTcp round trips on 127.0.0.1, halved", asOf);
+  const residual = Math.max(0, Math.round(measured.hopResidualUs));
+  const linkLatency = residual === 0 ? measured.loopbackOneWayUs : {
+    p50: measured.loopbackOneWayUs.p50 + residual, p99: measured.loopbackOneWayUs.p99 + residual, samples: measured.loopbackOneWayUs.samples,
+  };
+  const linkWhat = residual === 0 ? "TransportTcp round trips on 127.0.0.1, halved"
+    : `TransportTcp round trips on 127.0.0.1, halved, plus the idle hop's residual ${residual} µs (a pi-chain step alone took ${measured.idleHopUs} µs, ${residual} µs more than the model charged without it)`;
+  for (const link of ["sameVm", "sameZone", "crossZone"]) links[link]["oneWayLatency"] = lognormal(linkLatency, linkWhat, asOf);
   const catalog = profile["catalog"] as Json;
   catalog["description"] = "The catalog in one SQLite file on this machine, opened by every node process.";
   catalog["readLatency"] = lognormal(measured.catalogReadUs, "SQLite catalog lookups", asOf);

@@ -6,13 +6,20 @@
 //   catalog      CatalogStoreSqlite on a file: lookups (reads) and load updates (writes)
 //   core share   what one of two busy processes gets of a core now (other work shares it)
 //   cluster      a two-node live cluster running the pi chain at the smallest compute scale:
+//                - idle hop: one chain alone, each task waiting for the previous one — the time
+//                  a step's round trip takes (commit flush, message, input flush, dispatch,
+//                  the wake-ups of idle processes) when nothing computes; its share the model
+//                  does not charge is fitted in calibrate-command.ts
 //                - step cost: the node processes' CPU time (utime + stime from /proc, 100 ticks
 //                  per second) per committed step, minus the calibrated pi work of that scale —
 //                  the runtime's own CPU per step (decode, handler, log append, commit, send)
 //                - group-commit fsync: the nodes' histogram of flushes that found their device
 //                  idle, i.e. write + fdatasync as the DARQs meet it (concurrent logs on one
-//                  disk) without the queueing the simulator adds itself; this is the simulated
-//                  tier's write latency (the isolated fsync above is for reference)
+//                  disk) without the queueing the simulator adds itself. The idle hop's flushes
+//                  are the simulated tier's write latency: with the nodes' event loops free, a
+//                  completion is seen when it happens, whereas in the busy phase it also waits
+//                  for a loop busy with steps, a wait the simulator adds itself (its nodes are
+//                  one event loop). The busy phase's and the isolated fsync are for reference.
 // Latencies are kept as medians and 99th percentiles of the samples, in µs.
 
 import { execFile } from "node:child_process";
@@ -23,6 +30,8 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { CatalogStoreSqlite } from "../../engine/catalog/catalog-store-sqlite.ts";
 import { LogDeviceFile } from "../../engine/io/node/log-device-file.ts";
+import { RandomNode } from "../../engine/io/node/random-node.ts";
+import { workloadDriverOf } from "../../workloads/index.ts";
 import { piWorkCoreUs } from "../../workloads/pi/pi-work.ts";
 import { TransportTcp } from "../transport/transport-tcp.ts";
 import { pidsRead } from "./cluster-dir.ts";
@@ -123,23 +132,55 @@ export type ClusterMeasures = {
   /** Node CPU time per committed step, µs, as the clock of a possibly slowed core counts it. */
   readonly cpuUsPerStep: number;
   readonly coreUsPerStep: number; readonly steps: number; readonly cpuUs: number; readonly computeScale: number; readonly piWorkCoreUs: number;
-  readonly fsyncUs: LatencyUs;
+  /** Flushes of the idle hop's phase (the tier's write latency) and of the busy phase. */
+  readonly fsyncUs: LatencyUs; readonly fsyncBusyUs: LatencyUs;
+  /** Wall time per step of one chain alone, µs (the idle hop), and the steps it was taken over. */
+  readonly idleHopUs: number; readonly idleHopSteps: number;
 };
 
-/** Step cost and group-commit fsync latency on a two-node cluster (see the file comment). */
+/** The compute scale of the cluster phases: the smallest, so steps cost the runtime alone. */
+export const idleHopComputeScale = 0.01;
+
+/** Median, 99th percentile and mean of a flush histogram the sampler parsed. */
+function latencyOfBuckets(buckets: ReadonlyMap<string, number>): LatencyUs {
+  return {
+    p50: Math.round(quantileOfBuckets(buckets, 0.5)), p99: Math.round(quantileOfBuckets(buckets, 0.99)),
+    samples: buckets.get("+Inf") ?? 0, mean: Math.round(meanOfBuckets(buckets)),
+  };
+}
+
+/** Chains of the step-cost phase: enough to keep both nodes busy. */
+export const busyChains = 8;
+
+/** Idle hop, step cost and group-commit fsync latency on a two-node cluster (see the file comment). */
 export async function clusterMeasure(seconds: number): Promise<ClusterMeasures> {
-  const computeScale = 0.01;
+  const computeScale = idleHopComputeScale;
   const root = mkdtempSync(join(tmpdir(), "ssms-calibrate-steps-"));
   const dir = join(root, "cluster");
   try {
     const handle = await clusterUp(dir, {
       darqNodes: 2, seed: "calibrate", ownedByThisProcess: true, placement: { policy: "groups", colocation: "none" },
-      workloads: [{ workload: { kind: "pi-chain", chainCount: 8, computeScale } }],
+      workloads: [{ workload: { kind: "pi-chain", chainCount: busyChains, computeScale } }],
     });
     const driver = await LiveDriver.start(handle);
     try {
-      const runner = new WorkloadRunner(driver, workloadDriversOf(handle.spec), "calibrate");
+      const drivers = workloadDriversOf(handle.spec);
+      await driver.activate(drivers.flatMap((workload) => [...workload.automata()]));
       const sampler = new ClusterSampler(handle.spec, handle.secret);
+      await sampler.sample(true); // compiles the sampling paths before anything is measured
+      // Chain 0 alone first (its automata are the busy phase's chain 0), then every chain.
+      const alone = workloadDriverOf({ kind: "pi-chain", chainCount: 1, computeScale }, { random: new RandomNode("calibrate-hop"), mode: "live" });
+      if (!alone.ok) throw new Error(alone.reason);
+      new WorkloadRunner(driver, [alone.value], "calibrate-hop").start(1_000_000);
+      await sleepMs(500);
+      await sampler.sample(true);
+      const hopStartMs = performance.now();
+      await sleepMs(Math.max(1, seconds / 2) * 1000);
+      await sampler.sample();
+      const idleHopSteps = sampler.steps("pi");
+      const idleHopUs = Math.round(((performance.now() - hopStartMs) * 1000) / Math.max(1, idleHopSteps));
+      const fsyncUs = latencyOfBuckets(sampler.fsyncBuckets());
+      const runner = new WorkloadRunner(driver, drivers, "calibrate");
       const pids = Object.values(pidsRead(dir));
       runner.start(1_000_000);
       await sleepMs(1_500);
@@ -152,12 +193,10 @@ export async function clusterMeasure(seconds: number): Promise<ClusterMeasures> 
       const cpuUs = cpuAfter.reduce((sum, value, index) => sum + value - cpuBefore[index]!, 0);
       const work = piWorkCoreUs(computeScale);
       if (!(steps > 0 && Number.isFinite(cpuUs))) throw new Error(`step cost: ${steps} steps and ${cpuUs} µs of CPU measured (is /proc mounted?)`);
-      const fsync = sampler.fsyncBuckets();
-      const fsyncUs = {
-        p50: Math.round(quantileOfBuckets(fsync, 0.5)), p99: Math.round(quantileOfBuckets(fsync, 0.99)),
-        samples: fsync.get("+Inf") ?? 0, mean: Math.round(meanOfBuckets(fsync)),
+      return {
+        cpuUsPerStep: cpuUs / steps, coreUsPerStep: Math.round((cpuUs / steps - work) * 10) / 10, steps, cpuUs: Math.round(cpuUs), computeScale,
+        piWorkCoreUs: work, fsyncUs, fsyncBusyUs: latencyOfBuckets(sampler.fsyncBuckets()), idleHopUs, idleHopSteps,
       };
-      return { cpuUsPerStep: cpuUs / steps, coreUsPerStep: Math.round((cpuUs / steps - work) * 10) / 10, steps, cpuUs: Math.round(cpuUs), computeScale, piWorkCoreUs: work, fsyncUs };
     } finally {
       await driver.close();
     }
