@@ -79,7 +79,7 @@ async function measure(
   await driver.activate(workloads.flatMap((workload) => [...workload.automata()]));
   // A first sample compiles the sampling paths in the driver and the nodes (HTTP client, routes,
   // metrics text) before the run: done inside it, it stalls the nodes for ~15 ms, which can throw
-  // a pi chain's tasks together (live/README.md "Two regimes").
+  // a pi chain's tasks together (live/README.md "Two or more chains").
   await sampler.sample(true);
   runner.start(durationUs);
   const faultsDone = chaos.run(faults);
@@ -143,7 +143,7 @@ function schedMetrics(before: SchedTotals | undefined, after: SchedTotals | unde
 /**
  * Wall time per call of the pi tasks' handler over the window (the pi computed for real, as this
  * machine ran it then), and the share of calls that ran back to back with the loop's previous
- * handler call (tasks run in one go on a node, see live/README.md "Two regimes").
+ * handler call (tasks run in one go on a node, see live/README.md "Two or more chains").
  */
 function handlerMetrics(time: { readonly calls: number; readonly us: number; readonly backToBack: number }): Record<string, number> {
   if (!(time.calls > 0)) return {};

@@ -7,7 +7,7 @@
 // Back to back: a call that began within `backToBackGapMs` of the end of the loop's previous
 // handler call (any type) found work waiting or nearly so — the loop ran tasks one after another
 // (in one go, or after a short flush) rather than picking up one that arrived while it was idle.
-// Its share hints at the regime a run fell into (live/README.md "Two regimes"); the simulator
+// Its share hints at the regime a run fell into (live/README.md "Two or more chains"); the simulator
 // counts steps that waited for a busy core (computeQueuedShare) beside it.
 //
 // Live only: the handler is wrapped where a node loads its definitions, so the engine and the
