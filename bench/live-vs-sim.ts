@@ -25,9 +25,9 @@
 // profile's one-core nodes with their own disks assume. Two or more chains on two cores keep both
 // cores computing at once; then every flush completion, wake-up and message waits for a core the
 // profile does not know is taken, and a live node may run tasks that became ready together in one
-// go (live/README.md "Two or more chains"): the rows report the share of pi handler calls that ran back
-// to back with the previous one on their node (live) beside the share of simulated steps that
-// waited for a busy core.
+// go (live/README.md "Two or more chains"): the rows report the share of pi handler calls that ran
+// back to back with the previous one on their node (live) beside the share of simulated steps
+// that waited for a busy core.
 
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -35,7 +35,7 @@ import type { PointOptions, PointResult } from "../experiments/runner/point.ts";
 import { calibrate, liveCalibrationFormat, type LiveCalibration } from "../live/cluster/calibrate-command.ts";
 import type { LatencyUs } from "../live/cluster/calibrate.ts";
 import { calibratedProfile, calibratedProfileName, type Measured } from "../live/cluster/calibrate-profile.ts";
-import { calibratedExperiment } from "../live/cluster/calibrated-experiment.ts";
+import { calibratedExperiment, type CalibratedExperimentOptions } from "../live/cluster/calibrated-experiment.ts";
 import { executePointLive } from "../live/cluster/point-executor.ts";
 import { piWorkCoreUs } from "../workloads/pi/pi-work.ts";
 import { executePointSim } from "../sim/cluster/point-executor.ts";
@@ -92,13 +92,14 @@ function handlerSpeedInRun(live: PointResult, computeScale: number): number {
   return handlerUs !== undefined && handlerUs > 0 ? round3(piWorkCoreUs(computeScale) / handlerUs) : Number.NaN;
 }
 
-type Setup = { readonly seconds: number; readonly chains: number; readonly colocation: "none" | "darq" | "darq-and-compute"; readonly options: PointOptions };
+/** What every run of the bench shares: the experiment but its mode and scale, the point options. */
+type Setup = { readonly experiment: Omit<CalibratedExperimentOptions, "mode" | "computeScale">; readonly options: PointOptions };
 
 /** One live run against its prediction (see the file comment), as a row of figures. */
 function compared(computeScale: number, live: PointResult, calibration: LiveCalibration, setup: Setup): Record<string, number> {
-  const { seconds, chains, colocation, options } = setup;
   const measured = calibration.measured;
-  const simulate = (seed: string): PointResult => executePointSim(calibratedExperiment({ mode: "sim", computeScale, seconds, chains, colocation }), seed, options);
+  const simulate = (seed: string): PointResult =>
+    executePointSim(calibratedExperiment({ mode: "sim", computeScale, ...setup.experiment }), seed, setup.options);
   cloudProfileRegister(calibratedProfileName, calibratedProfile(measured, String(calibration.machine["measuredOn"])));
   const predicted = simulate("11");
   // How much the prediction moves by seed alone.
@@ -119,7 +120,8 @@ function compared(computeScale: number, live: PointResult, calibration: LiveCali
   };
 }
 
-const mean3 = (values: readonly number[]): number => Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 10) / 10;
+/** The mean of `values`, to a tenth. */
+const meanOf = (values: readonly number[]): number => Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 10) / 10;
 
 export async function run(args: string[]): Promise<BenchResult> {
   const path = option(args, "--calibration");
@@ -127,8 +129,10 @@ export async function run(args: string[]): Promise<BenchResult> {
   const scales = (option(args, "--scales") ?? "100,1000").split(",").map(Number);
   const repeats = Number(option(args, "--repeats") ?? 3);
   const setup: Setup = {
-    seconds: Number(option(args, "--seconds") ?? 8), chains: Number(option(args, "--chains") ?? 1),
-    colocation: (option(args, "--colocation") ?? "none") as Setup["colocation"],
+    experiment: {
+      seconds: Number(option(args, "--seconds") ?? 8), chains: Number(option(args, "--chains") ?? 1),
+      colocation: (option(args, "--colocation") ?? "none") as CalibratedExperimentOptions["colocation"],
+    },
     options: { pointIndex: 0, replication: 0, baseDir: process.cwd(), trace: false, timeseriesIntervalUs: 1_000_000 },
   };
   const rows: Record<string, number>[] = [];
@@ -140,13 +144,13 @@ export async function run(args: string[]): Promise<BenchResult> {
     let before = given ?? await calibrationOf(undefined);
     const runs: Record<string, number>[] = [];
     for (let repeat = 0; repeat < repeats; repeat++) {
-      const live = await executePointLive(calibratedExperiment({ mode: "live", computeScale, seconds: setup.seconds, chains: setup.chains, colocation: setup.colocation }), "11", setup.options);
+      const live = await executePointLive(calibratedExperiment({ mode: "live", computeScale, ...setup.experiment }), "11", setup.options);
       const after = given ?? await calibrationOf(undefined);
       runs.push(compared(computeScale, live, given ?? averaged(before, after), setup));
       before = after;
     }
     rows.push(...runs);
-    const [live, predicted] = [mean3(runs.map((row) => row["liveTasksPerS"]!)), mean3(runs.map((row) => row["simCalibratedTasksPerS"]!))];
+    const [live, predicted] = [meanOf(runs.map((row) => row["liveTasksPerS"]!)), meanOf(runs.map((row) => row["simCalibratedTasksPerS"]!))];
     byScale.push({ computeScale, liveTasksPerS: live, simCalibratedTasksPerS: predicted, errorCalibrated: round3((predicted - live) / live) });
   }
   const worst = (list: Record<string, number>[], key: string): number => Math.max(...list.map((row) => Math.abs(row[key]!)));
@@ -154,6 +158,6 @@ export async function run(args: string[]): Promise<BenchResult> {
     bench: "live-vs-sim", value: worst(byScale, "errorCalibrated"),
     unit: `largest |simulated − live| / live throughput over the compute scales, simulated with the calibrated profile, means of ${repeats} runs per scale`,
     byScale, errorCalibratedRunMax: worst(rows, "errorCalibrated"), rows,
-    chains: setup.chains, seconds: setup.seconds, repeats, colocation: setup.colocation, cores: availableParallelism(),
+    ...setup.experiment, repeats, cores: availableParallelism(),
   };
 }
