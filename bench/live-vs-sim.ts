@@ -31,11 +31,11 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import type { PointOptions, PointResult } from "../experiments/runner/point.ts";
+import type { PointResult } from "../experiments/runner/point.ts";
 import { calibrate, liveCalibrationFormat, type LiveCalibration } from "../live/cluster/calibrate-command.ts";
 import type { LatencyUs } from "../live/cluster/calibrate.ts";
 import { calibratedProfile, calibratedProfileName, type Measured } from "../live/cluster/calibrate-profile.ts";
-import { calibratedExperiment, type CalibratedExperimentOptions } from "../live/cluster/calibrated-experiment.ts";
+import { calibratedExperiment, calibratedPointOptions, type CalibratedExperimentOptions } from "../live/cluster/calibrated-experiment.ts";
 import { executePointLive } from "../live/cluster/point-executor.ts";
 import { piWorkCoreUs } from "../workloads/pi/pi-work.ts";
 import { executePointSim } from "../sim/cluster/point-executor.ts";
@@ -92,15 +92,15 @@ function handlerSpeedInRun(live: PointResult, computeScale: number): number {
   return handlerUs !== undefined && handlerUs > 0 ? round3(piWorkCoreUs(computeScale) / handlerUs) : Number.NaN;
 }
 
-/** What every run of the bench shares: the experiment but its mode and scale, the point options. */
-type Setup = { readonly experiment: Omit<CalibratedExperimentOptions, "mode" | "computeScale">; readonly options: PointOptions };
+/** What every run of the bench shares: the experiment but its mode and scale. */
+type Setup = Omit<CalibratedExperimentOptions, "mode" | "computeScale">;
 
 /** One live run against its prediction (see the file comment), as a row of figures. */
 function compared(computeScale: number, live: PointResult, calibration: LiveCalibration, setup: Setup): Record<string, number> {
   const measured = calibration.measured;
   const simulate = (seed: string): PointResult =>
-    executePointSim(calibratedExperiment({ mode: "sim", computeScale, ...setup.experiment }), seed, setup.options);
-  cloudProfileRegister(calibratedProfileName, calibratedProfile(measured, String(calibration.machine["measuredOn"])));
+    executePointSim(calibratedExperiment({ mode: "sim", computeScale, ...setup }), seed, calibratedPointOptions);
+  cloudProfileRegister(calibratedProfileName, calibration.profile);
   const predicted = simulate("11");
   // How much the prediction moves by seed alone.
   const seedSpread = ["12", "13", "14", "15"].map((seed) => simulate(seed).throughputPerS);
@@ -129,11 +129,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   const scales = (option(args, "--scales") ?? "100,1000").split(",").map(Number);
   const repeats = Number(option(args, "--repeats") ?? 3);
   const setup: Setup = {
-    experiment: {
-      seconds: Number(option(args, "--seconds") ?? 8), chains: Number(option(args, "--chains") ?? 1),
-      colocation: (option(args, "--colocation") ?? "none") as CalibratedExperimentOptions["colocation"],
-    },
-    options: { pointIndex: 0, replication: 0, baseDir: process.cwd(), trace: false, timeseriesIntervalUs: 1_000_000 },
+    seconds: Number(option(args, "--seconds") ?? 8), chains: Number(option(args, "--chains") ?? 1),
+    colocation: (option(args, "--colocation") ?? "none") as CalibratedExperimentOptions["colocation"],
   };
   const rows: Record<string, number>[] = [];
   const byScale: Record<string, number>[] = [];
@@ -144,7 +141,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     let before = given ?? await calibrationOf(undefined);
     const runs: Record<string, number>[] = [];
     for (let repeat = 0; repeat < repeats; repeat++) {
-      const live = await executePointLive(calibratedExperiment({ mode: "live", computeScale, ...setup.experiment }), "11", setup.options);
+      const live = await executePointLive(calibratedExperiment({ mode: "live", computeScale, ...setup }), "11", calibratedPointOptions);
       const after = given ?? await calibrationOf(undefined);
       runs.push(compared(computeScale, live, given ?? averaged(before, after), setup));
       before = after;
@@ -158,6 +155,6 @@ export async function run(args: string[]): Promise<BenchResult> {
     bench: "live-vs-sim", value: worst(byScale, "errorCalibrated"),
     unit: `largest |simulated − live| / live throughput over the compute scales, simulated with the calibrated profile, means of ${repeats} runs per scale`,
     byScale, errorCalibratedRunMax: worst(rows, "errorCalibrated"), rows,
-    ...setup.experiment, repeats, cores: availableParallelism(),
+    ...setup, repeats, cores: availableParallelism(),
   };
 }

@@ -60,7 +60,7 @@ test("a batch's out-messages and acks are sent and flushed before its inputs are
   value(a.submitStep({ logicalDarq: "x", incarnation: incarnations.get("x")!, consumed: [], self: [bytes("s")], out: [{ to: "z", body: bytes("o") }] }, () => {}));
   value(b.submitStep({ logicalDarq: "z", incarnation: incarnations.get("z")!, consumed: [], self: [], out: [{ to: "y", body: bytes("back") }] }, () => {}));
   sim.run();
-  const announced = events.indexOf(events.find((event) => event.startsWith("input y")) ?? "");
+  const announced = events.findIndex((event) => event.startsWith("input y"));
   const log = events.join("; ");
   t.true(announced >= 0, `y heard of its input: ${log}`);
   const before = events.slice(0, announced);

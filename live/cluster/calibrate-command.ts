@@ -13,7 +13,7 @@ import { executePointSim } from "../../sim/cluster/point-executor.ts";
 import { cloudProfileRegister } from "../../sim/profiles/load.ts";
 import { busyChains, catalogMeasure, clusterMeasure, coreShareMeasure, fsyncMeasure, idleHopComputeScale, loopbackMeasure } from "./calibrate.ts";
 import { calibratedProfile, calibratedProfileName, type Measured } from "./calibrate-profile.ts";
-import { calibratedExperiment } from "./calibrated-experiment.ts";
+import { calibratedExperiment, calibratedPointOptions } from "./calibrated-experiment.ts";
 
 export const liveCalibrationFormat = "ssms-live-calibration";
 export const liveCalibrationDefaultPath = fileURLToPath(new URL("../../results/live/calibration.json", import.meta.url));
@@ -67,7 +67,7 @@ const idleHopSimulatedS = 2;
 export function idleHopSimulatedUs(measured: Measured, asOf: string): number {
   cloudProfileRegister(calibratedProfileName, calibratedProfile(measured, asOf));
   const config = calibratedExperiment({ mode: "sim", computeScale: idleHopComputeScale, seconds: idleHopSimulatedS, chains: 1, colocation: "none" });
-  const result = executePointSim(config, "11", { pointIndex: 0, replication: 0, baseDir: process.cwd(), trace: false, timeseriesIntervalUs: 1_000_000 });
+  const result = executePointSim(config, "11", calibratedPointOptions);
   return Math.round(1e6 / result.throughputPerS);
 }
 

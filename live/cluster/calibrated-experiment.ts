@@ -3,6 +3,7 @@
 // The calibration fits the idle hop with it (calibrate-command.ts) and bench/live-vs-sim.ts runs
 // it both ways at each compute scale.
 
+import type { PointOptions } from "../../experiments/runner/point.ts";
 import type { Experiment } from "../../experiments/schema.ts";
 import { calibratedProfileName, calibratedTier, calibratedVmSize } from "./calibrate-profile.ts";
 
@@ -28,3 +29,8 @@ export function calibratedExperiment(options: CalibratedExperimentOptions): Expe
     outputs: { timeseriesIntervalUs: 1_000_000 },
   } as Experiment;
 }
+
+/** How both run it: one point, no trace, a sample a second. */
+export const calibratedPointOptions: PointOptions = {
+  pointIndex: 0, replication: 0, baseDir: process.cwd(), trace: false, timeseriesIntervalUs: 1_000_000,
+};
